@@ -1,0 +1,57 @@
+# Two commands: `make run` (set up, train if needed, serve) and `make test` (set up, every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Rasa 3.6 supports Python 3.8-3.10 only.
+PYTHON310 ?= $(shell for p in "$$(command -v python3.10)" $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+  [ -x "$$p" ] && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+SPACY_MODEL := build/spacy_en/meta.json
+MODEL := models/schoolbot.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/topics.yml
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+export TF_DETERMINISTIC_OPS := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: run test setup model validate eval clean
+
+setup: $(VENV)/.installed $(SPACY_MODEL)
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: python3.10 not found. Rasa 3.6 needs Python 3.8-3.10." >&2; \
+	  echo "Install it (for example: pyenv install 3.10.13) or run: make PYTHON310=/path/to/python3.10" >&2; \
+	  exit 1; fi
+	$(PYTHON310) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(SPACY_MODEL): bot/spacy_pipeline.py $(VENV)/.installed
+	$(PY) -m bot.spacy_pipeline build/spacy_en
+
+# Make retrains only when training inputs change; Rasa's own fingerprint is a second check.
+$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
+	$(RASA) train --fixed-model-name schoolbot --out models
+	touch $@
+
+model: setup $(MODEL)
+
+run: model
+	$(PY) -m api.serve --host $(HOST) --port $(PORT)
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+test: model
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) build models results .pytest_cache

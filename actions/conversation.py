@@ -1,0 +1,58 @@
+"""Conversation turns that are not a topic: small talk, clarifying, audience statements."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import tracker_state
+from actions.dispatch import send
+from bot import content, replies
+
+# Small-talk intents whose answer ends with the topic menu.
+WITH_MENU = {"greet", "thanks"}
+AUDIENCE_INTENTS = {
+    "audience_young_person": "young_person",
+    "audience_parent": "parent",
+    "audience_professional": "professional",
+}
+
+
+class ActionSmallTalk(Action):
+    def name(self) -> Text:
+        return "action_small_talk"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        intent = tracker_state.intent(tracker)
+        send(dispatcher, replies.small_talk(intent, with_menu=intent in WITH_MENU))
+        return []
+
+
+class ActionClarify(Action):
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        send(dispatcher, replies.clarify())
+        return []
+
+
+class ActionSetAudience(Action):
+    """Remembers who is asking; if a topic was already discussed, answers it again for them."""
+
+    def name(self) -> Text:
+        return "action_set_audience"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        audience = AUDIENCE_INTENTS.get(tracker_state.intent(tracker), "young_person")
+        last_intent = tracker.get_slot("last_intent")
+        if last_intent:
+            urgent = bool(tracker.get_slot("last_urgent"))
+            reply = replies.signpost(last_intent, audience, urgent=urgent)
+            ack = replies.message(content.audience_ack(audience))
+            # The emergency route stays first in an urgent reply.
+            reply.messages.insert(1 if reply.urgent else 0, ack)
+        else:
+            reply = replies.audience_set(audience)
+        send(dispatcher, reply)
+        return [SlotSet("audience", audience)]

@@ -1,0 +1,94 @@
+"""Wraps the Rasa Agent: one chat turn in, one API reply out, degraded when the bot fails."""
+import asyncio
+import logging
+import time
+from typing import Dict, List, Optional, Tuple
+
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import replies
+from bot.replies import PAYLOAD_KEY, Reply
+from bot.safety_net import SafetyNet, SafetyResult
+from api.settings import Settings
+
+log = logging.getLogger("api.assistant")
+
+
+class Assistant:
+    def __init__(self, agent: Agent, net: SafetyNet, settings: Settings):
+        self.agent = agent
+        self.net = net
+        self.settings = settings
+
+    @classmethod
+    def load(cls, settings: Settings, net: SafetyNet) -> "Assistant":
+        agent = Agent.load(
+            settings.model_path, action_endpoint=EndpointConfig(url=settings.action_server_url)
+        )
+        return cls(agent, net, settings)
+
+    def is_ready(self) -> bool:
+        return self.agent.is_ready()
+
+    async def respond(self, session_id: str, text: str, audience: Optional[str]) -> Tuple[Reply, bool]:
+        """Returns (reply, degraded)."""
+        safety = self.net.check(text)
+        started = time.perf_counter()
+        try:
+            output = await asyncio.wait_for(
+                self._handle(session_id, text, audience), self.settings.turn_timeout_seconds
+            )
+            reply = self._reply_from(output)
+        except Exception as exc:  # any failure still gets a useful answer
+            log.warning("assistant failed: %s", type(exc).__name__)
+            reply = None
+        if reply is None:
+            return replies.degraded(audience, safety.urgent), True
+        log.info(
+            "turn intent=%s topic=%s urgent=%s safety=%s ms=%.0f",
+            reply.intent, reply.topic, reply.urgent, ",".join(safety.categories),
+            (time.perf_counter() - started) * 1000,
+        )
+        return self._ensure_emergency(reply, safety, audience), False
+
+    async def _handle(self, session_id: str, text: str, audience: Optional[str]) -> List[Dict]:
+        message = UserMessage(
+            text, CollectingOutputChannel(), session_id, input_channel="api",
+            metadata={"audience": audience} if audience else None,
+        )
+        return await self.agent.handle_message(message) or []
+
+    @staticmethod
+    def _reply_from(output: List[Dict]) -> Optional[Reply]:
+        """Rebuilds the reply from Rasa's output; None when the action did not run."""
+        payload = next((m["custom"][PAYLOAD_KEY] for m in output
+                        if isinstance(m.get("custom"), dict) and PAYLOAD_KEY in m["custom"]), None)
+        if payload is None:
+            return None
+        messages = [replies.message(m["text"], m.get("buttons")) for m in output if m.get("text")]
+        return Reply(
+            topic=payload["topic"],
+            urgent=payload["urgent"],
+            messages=messages,
+            services=[s["id"] for s in payload["services"]],
+            intent=payload.get("intent"),
+        )
+
+    @staticmethod
+    def _ensure_emergency(reply: Reply, safety: SafetyResult, audience: Optional[str]) -> Reply:
+        """Last guard: a safety-net hit always leads with the emergency route."""
+        if not safety.urgent or reply.urgent:
+            return reply
+        audience = replies.content.audience_or_default(audience)
+        reply.urgent = True
+        reply.messages.insert(0, replies.message(replies.content.emergency(audience)))
+        reply.services = replies.emergency_first(reply.services, audience)
+        return reply
+
+    def forget(self, session_id: str) -> bool:
+        store = self.agent.tracker_store
+        if hasattr(store, "store") and isinstance(store.store, dict):
+            return store.store.pop(session_id, None) is not None
+        return False

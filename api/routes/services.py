@@ -1,0 +1,20 @@
+"""GET /api/v1/services?topic=&audience= : the directory as service cards."""
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.schemas import Audience, ServicesResponse
+from bot import content, directory, taxonomy
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/services", response_model=ServicesResponse)
+async def services(topic: Optional[str] = Query(None), audience: Audience = Query("young_person")):
+    if topic is None:
+        ids = content.all_services(audience)
+    elif topic in taxonomy.topic_ids():
+        ids = content.guidance(taxonomy.primary_intent(topic), audience).services
+    else:
+        raise HTTPException(404, f"Unknown topic {topic!r}. Topics: {', '.join(taxonomy.topic_ids())}")
+    return ServicesResponse(topic=topic, audience=audience, services=directory.cards(ids))

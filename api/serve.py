@@ -1,0 +1,54 @@
+"""`make run`: starts the action server, waits for it, then serves the API with uvicorn."""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import uvicorn
+
+from bot import ROOT
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"the action server exited with code {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"the action server did not answer {url} within {timeout:.0f}s")
+
+
+def start_action_server(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], cwd=ROOT
+    )
+    wait_for(f"http://127.0.0.1:{port}/health", process)
+    return process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    args = parser.parse_args()
+    actions = start_action_server(args.action_port)
+    os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
+    print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
+    try:
+        # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
+        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, ws="none")
+    finally:
+        actions.terminate()
+        actions.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

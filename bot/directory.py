@@ -1,0 +1,51 @@
+"""The service directory, read from bot/services.yml (the one source of contact details)."""
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from bot import BOT_DIR
+
+SERVICES_FILE = BOT_DIR / "services.yml"
+# Fields of a service that the API and the widget show (the API contract).
+CARD_FIELDS = ("id", "name", "summary", "phone", "text", "url", "hours")
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    summary: str
+    url: str
+    source: str
+    audiences: Tuple[str, ...] = ()
+    ages: Optional[str] = None
+    phone: Optional[str] = None
+    text: Optional[str] = None
+    hours: Optional[str] = None
+    cost: Optional[str] = None
+
+    def card(self) -> Dict[str, Optional[str]]:
+        return {f: getattr(self, f) for f in CARD_FIELDS}
+
+
+@lru_cache(maxsize=1)
+def services() -> Dict[str, Service]:
+    with open(SERVICES_FILE, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)["services"]
+    return {
+        sid: Service(id=sid, **{**entry, "audiences": tuple(entry.get("audiences") or ())})
+        for sid, entry in raw.items()
+    }
+
+
+def get(service_id: str) -> Service:
+    try:
+        return services()[service_id]
+    except KeyError:
+        raise KeyError(f"unknown service id {service_id!r}: add it to {SERVICES_FILE}") from None
+
+
+def cards(service_ids: Iterable[str]) -> List[Dict[str, Optional[str]]]:
+    return [get(s).card() for s in service_ids]
