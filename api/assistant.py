@@ -9,6 +9,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import replies
+from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
 from api.settings import Settings
@@ -54,9 +55,13 @@ class Assistant:
         return self._ensure_emergency(reply, safety, audience), False
 
     async def _handle(self, session_id: str, text: str, audience: Optional[str]) -> List[Dict]:
+        # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
+        parse_data = await self.agent.parse_message(text)
+        safe_text = redact(text)
+        parse_data["text"] = safe_text
         message = UserMessage(
-            text, CollectingOutputChannel(), session_id, input_channel="api",
-            metadata={"audience": audience} if audience else None,
+            safe_text, CollectingOutputChannel(), session_id, parse_data=parse_data,
+            input_channel="api", metadata={"audience": audience} if audience else None,
         )
         return await self.agent.handle_message(message) or []
 
@@ -87,8 +92,13 @@ class Assistant:
         reply.services = replies.emergency_first(reply.services, audience)
         return reply
 
-    def forget(self, session_id: str) -> bool:
+    @property
+    def tracker_store(self):
         store = self.agent.tracker_store
+        return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
+
+    def forget(self, session_id: str) -> bool:
+        store = self.tracker_store
         if hasattr(store, "store") and isinstance(store.store, dict):
             return store.store.pop(session_id, None) is not None
         return False

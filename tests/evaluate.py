@@ -1,0 +1,214 @@
+"""Evaluates the trained assistant on the held-out and red-team messages.
+
+    PYTHONPATH=. .venv/bin/python -m tests.evaluate [--model models/schoolbot.tar.gz]
+                                                    [--report results/eval_report.json]
+
+Every message goes through the whole NLU pipeline (classifier + safety net) with
+`Agent.load(model).parse_message(text)`; no action server is needed. Prints per-topic
+precision / recall / F1 on the held-out set, urgent recall on held-out + red-team, the
+false-alarm rate, the most confused topics, and every missed urgent message and false alarm.
+Exits 1 when urgent recall < 1.0 or held-out macro-F1 < 0.90.
+"""
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+warnings.filterwarnings("ignore")  # third-party deprecation noise while importing Rasa
+
+from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
+
+from bot.safety_net import shared_safety_net  # noqa: E402
+from bot.taxonomy import is_urgent_intent, topic_for, topic_ids  # noqa: E402
+from tests.heldout_data import Example, load_heldout, load_redteam  # noqa: E402
+
+URGENT_RECALL_MIN = 1.0
+MACRO_F1_MIN = 0.90
+NONE = "none"  # a turn that is not a topic (greeting, thanks, out of scope ...)
+
+
+async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict]:
+    """Parses each (set name, example) with the model; one row of expected/predicted each."""
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no per-message debug lines
+    agent = Agent.load(str(model))
+    rows = []
+    for set_name, ex in examples:
+        parse = await agent.parse_message(ex.text)
+        intent = (parse.get("intent") or {}).get("name")
+        safety = parse.get("safety") or {}
+        rows.append({
+            "text": ex.text,
+            "source": ex.source,
+            "set": set_name,
+            "intent": ex.intent,
+            "topic": ex.topic or NONE,
+            "urgent": ex.urgent,
+            "pred_intent": intent,
+            "pred_topic": topic_for(intent) or NONE,
+            "pred_urgent": bool(safety.get("urgent")) or is_urgent_intent(intent),
+            "safety_categories": safety.get("categories") or [],
+        })
+    return rows
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def summarise(rows: List[Dict]) -> Dict:
+    heldout = [r for r in rows if r["set"] == "heldout"]
+    redteam = [r for r in rows if r["set"] == "redteam"]
+    topics = topic_ids()
+    labels = topics + [NONE]
+    y_true = [r["topic"] for r in heldout]
+    y_pred = [r["pred_topic"] for r in heldout]
+    p, r, f, s = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    per_topic = {
+        label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])}
+        for i, label in enumerate(labels)
+    }
+    macro_f1 = sum(per_topic[t]["f1"] for t in topics) / len(topics)
+    accuracy = _ratio(sum(t == q for t, q in zip(y_true, y_pred)), len(heldout))
+
+    def urgent_recall(subset):
+        urgent = [x for x in subset if x["urgent"]]
+        return _ratio(sum(x["pred_urgent"] for x in urgent), len(urgent)), len(urgent)
+
+    recall_all, n_urgent = urgent_recall(heldout + redteam)
+    recall_heldout, n_urgent_heldout = urgent_recall(heldout)
+    recall_redteam, n_urgent_redteam = urgent_recall(redteam)
+    not_urgent = [x for x in heldout if not x["urgent"]]
+    false_alarms = [x for x in not_urgent if x["pred_urgent"]]
+    missed = [x for x in heldout + redteam if x["urgent"] and not x["pred_urgent"]]
+    net = shared_safety_net()  # the same net the pipeline ran; here only to show what matched
+    confused = Counter(
+        (x["topic"], x["pred_topic"]) for x in heldout if x["topic"] != x["pred_topic"]
+    )
+    return {
+        "heldout_examples": len(heldout),
+        "redteam_examples": len(redteam),
+        "topics": per_topic,
+        "macro_f1": macro_f1,
+        "topic_accuracy": accuracy,
+        "redteam_topic_accuracy": _ratio(
+            sum(x["topic"] == x["pred_topic"] for x in redteam), len(redteam)
+        ),
+        "urgent_recall": recall_all,
+        "urgent_recall_heldout": recall_heldout,
+        "urgent_recall_redteam": recall_redteam,
+        "urgent_messages": {"heldout": n_urgent_heldout, "redteam": n_urgent_redteam,
+                            "total": n_urgent},
+        "false_alarm_rate": _ratio(len(false_alarms), len(not_urgent)) if not_urgent else 0.0,
+        "non_urgent_heldout": len(not_urgent),
+        "confused_pairs": [
+            {"expected": t, "predicted": q, "count": n} for (t, q), n in confused.most_common(5)
+        ],
+        "missed_urgent": [
+            {k: x[k] for k in ("text", "source", "intent", "pred_intent")} for x in missed
+        ],
+        "false_alarms": [
+            {**{k: x[k] for k in ("text", "source", "intent", "pred_intent", "safety_categories")},
+             "matches": list(net.check(x["text"]).matches)}
+            for x in false_alarms
+        ],
+    }
+
+
+def failures(summary: Dict) -> List[str]:
+    failed = []
+    if summary["urgent_recall"] < URGENT_RECALL_MIN:
+        failed.append(f"urgent recall {summary['urgent_recall']:.3f} < {URGENT_RECALL_MIN}")
+    if summary["macro_f1"] < MACRO_F1_MIN:
+        failed.append(f"held-out macro-F1 {summary['macro_f1']:.3f} < {MACRO_F1_MIN}")
+    return failed
+
+
+def print_report(summary: Dict, failed: List[str]) -> None:
+    print(f"\nHeld-out: {summary['heldout_examples']} messages   "
+          f"red-team: {summary['redteam_examples']} messages\n")
+    print(f"{'topic':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+    print("-" * 60)
+    for topic, m in summary["topics"].items():
+        print(f"{topic:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
+              f"{m['support']:>10}")
+    print("-" * 60)
+    counts = summary["urgent_messages"]
+    lines = [
+        ("macro-F1 (10 topics, held-out)", f"{summary['macro_f1']:.3f}"),
+        ("topic accuracy (held-out)", f"{summary['topic_accuracy']:.3f}"),
+        ("topic accuracy (red-team)", f"{summary['redteam_topic_accuracy']:.3f}"),
+        (f"urgent recall (held-out + red-team, n={counts['total']})",
+         f"{summary['urgent_recall']:.3f}"),
+        (f"urgent recall (held-out, n={counts['heldout']})",
+         f"{summary['urgent_recall_heldout']:.3f}"),
+        (f"urgent recall (red-team, n={counts['redteam']})",
+         f"{summary['urgent_recall_redteam']:.3f}"),
+        (f"false-alarm rate (non-urgent held-out, n={summary['non_urgent_heldout']})",
+         f"{summary['false_alarm_rate']:.3f}"),
+    ]
+    width = max(len(label) for label, _ in lines) + 2
+    for label, value in lines:
+        print(f"{label:<{width}}{value}")
+
+    print("\nMost confused topics (expected -> predicted):")
+    for pair in summary["confused_pairs"] or [{"expected": "-", "predicted": "-", "count": 0}]:
+        print(f"  {pair['count']:>3}  {pair['expected']} -> {pair['predicted']}")
+
+    print(f"\nMissed urgent messages ({len(summary['missed_urgent'])}):")
+    for x in summary["missed_urgent"]:
+        print(f"  [{x['source']}: {x['intent']} -> {x['pred_intent']}] {x['text']}")
+
+    print(f"\nFalse alarms ({len(summary['false_alarms'])}):")
+    for x in summary["false_alarms"]:
+        why = ", ".join(x["matches"]) or x["pred_intent"]
+        print(f"  [{x['source']}: {x['intent']}; {why}] {x['text']}")
+
+    print()
+    if failed:
+        for reason in failed:
+            print(f"FAILED: {reason}")
+    else:
+        print(f"PASSED: urgent recall >= {URGENT_RECALL_MIN}, macro-F1 >= {MACRO_F1_MIN}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, default=Path("models/schoolbot.tar.gz"))
+    parser.add_argument("--report", type=Path, default=Path("results/eval_report.json"))
+    args = parser.parse_args(argv)
+    if not args.model.exists():
+        print(f"error: no model at {args.model}; train one first (make model)", file=sys.stderr)
+        return 2
+
+    logging.disable(logging.WARNING)  # Rasa and TensorFlow are chatty while loading
+    examples = [("heldout", e) for e in load_heldout()] + [("redteam", e) for e in load_redteam()]
+    rows = asyncio.run(predict(args.model, examples))
+    summary = summarise(rows)
+    failed = failures(summary)
+    print_report(summary, failed)
+
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    report = {"model": str(args.model), **summary,
+              "thresholds": {"urgent_recall": URGENT_RECALL_MIN, "macro_f1": MACRO_F1_MIN},
+              "passed": not failed, "failures": failed}
+    args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"Report written to {args.report}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Multi-turn conversations through the real API, model and action server."""
+
+
+def test_greeting_says_it_is_a_program_and_offers_topics(chat):
+    reply = chat("hiya")
+    assert reply["topic"] is None and reply["urgent"] is False
+    assert "computer program" in reply["messages"][0]["text"]
+    assert any(b["payload"] == "/bullying" for b in reply["messages"][0]["buttons"])
+
+
+def test_session_remembers_audience_across_turns(chat):
+    first = chat("someone keeps posting horrible stuff about my kid on insta")
+    session = first["session_id"]
+    second = chat("/audience_parent", session_id=session)
+    assert second["session_id"] == session
+    assert second["topic"] == "bullying"
+    assert second["services"][0]["id"] == "respectme"
+    third = chat("they also hacked into his account", session_id=session)
+    assert third["topic"] == "scams_hacking"
+    assert "childline" not in [s["id"] for s in third["services"]]
+
+
+def test_out_of_scope_is_never_a_dead_end(chat):
+    reply = chat("what's the capital of france")
+    assert reply["topic"] is None
+    payloads = [b["payload"] for m in reply["messages"] for b in m["buttons"]]
+    assert "/show_services" in payloads and "/grooming" in payloads
+
+
+def test_is_this_anonymous(chat):
+    reply = chat("is this anonymous? will anyone see what i write")
+    assert "don't need to give your name" in reply["messages"][0]["text"]
+
+
+def test_show_all_services_button(chat):
+    reply = chat("/show_services")
+    assert [s["id"] for s in reply["services"]][:2] == ["childline", "police_scotland"]
+
+
+def test_new_session_id_is_returned_and_forgettable(client, chat):
+    reply = chat("hello")
+    assert len(reply["session_id"]) >= 16
+    assert client.delete(f"/api/v1/sessions/{reply['session_id']}").status_code == 204
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["action_server"] is True
+
+
+def test_demo_page_is_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "/api/v1/chat" in page.text
+    assert "innerHTML" not in page.text

@@ -1,0 +1,53 @@
+"""When the action server dies mid-conversation the reply is still useful; then it recovers."""
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import MODEL, free_port, start_action_server
+
+
+@pytest.fixture(scope="module")
+def fragile():
+    """An API with its own action server process, which the test stops and restarts."""
+    from api.main import create_app
+    from api.settings import Settings
+
+    port = free_port()
+    state = {"process": start_action_server(port)}
+    app = create_app(Settings(model_path=str(MODEL), action_server_url=f"http://127.0.0.1:{port}/webhook",
+                              turn_timeout_seconds=5))
+    with TestClient(app) as client:
+        yield client, state, port
+    state["process"].terminate()
+
+
+def post(client, message, session_id=None):
+    body = {"message": message, **({"session_id": session_id} if session_id else {})}
+    response = client.post("/api/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_action_server_down_then_back(fragile):
+    client, state, port = fragile
+    first = post(client, "someone keeps sending me hate on snap")
+    assert first["degraded"] is False and first["topic"] == "bullying"
+    session = first["session_id"]
+
+    state["process"].terminate()
+    state["process"].wait(timeout=10)
+
+    urgent = post(client, "i want to kill myself", session)
+    assert urgent["degraded"] is True and urgent["urgent"] is True
+    assert "999" in urgent["messages"][0]["text"] and "0800 1111" in urgent["messages"][0]["text"]
+    assert [s["id"] for s in urgent["services"][:2]] == ["police_scotland", "childline"]
+
+    calm = post(client, "how do i set up parental controls", session)
+    assert calm["degraded"] is True and calm["urgent"] is False
+    assert calm["messages"] and calm["services"]
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["action_server"] is False
+
+    state["process"] = start_action_server(port)
+    again = post(client, "someone hacked my account", session)
+    assert again["degraded"] is False and again["topic"] == "scams_hacking"
+    assert client.get("/readyz").status_code == 200

@@ -1,0 +1,49 @@
+"""Training data, domain and taxonomy agree, and Rasa's own validator passes."""
+import os
+import subprocess
+from itertools import product
+
+import yaml
+
+from bot import ROOT, content, taxonomy
+from bot.taxonomy import AUDIENCES
+
+
+def nlu_counts():
+    counts = {}
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            lines = [l for l in block["examples"].splitlines() if l.strip().startswith("- ")]
+            counts[block["intent"]] = counts.get(block["intent"], 0) + len(lines)
+    return counts
+
+
+def test_domain_intents_match_the_taxonomy():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    assert set(domain["intents"]) == set(taxonomy.intent_topics()) - {"nlu_fallback"}
+
+
+def test_each_topic_intent_has_enough_varied_examples():
+    counts = nlu_counts()
+    for intent in taxonomy.topic_intents():
+        assert counts.get(intent, 0) >= 25, (intent, counts.get(intent))
+
+
+def test_training_data_is_split_by_topic():
+    files = {p.stem for p in (ROOT / "data" / "nlu").glob("*.yml")}
+    assert set(taxonomy.topic_ids()) <= files
+
+
+def test_every_topic_intent_has_guidance_for_every_audience():
+    for intent, audience in product(taxonomy.topic_intents() + ["danger"], AUDIENCES):
+        guide = content.guidance(intent, audience)
+        assert guide.intro and 2 <= len(guide.steps) <= 4 and guide.services, (intent, audience)
+
+
+def test_rasa_data_validate_passes():
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--fail-on-warnings"],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
