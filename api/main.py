@@ -1,20 +1,17 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Optional
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
 
 from api import errors, logging_setup
 from api.assistant import Assistant
-from api.routes import chat, health, services
+from api.routes import chat, health, pages, services
 from api.settings import Settings
 from bot.safety_net import shared_safety_net
 
-STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("api")
 
 
@@ -55,9 +52,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(services.router)
     app.include_router(health.router)
-
-    @app.get("/", include_in_schema=False)
-    async def demo_page():
-        return FileResponse(STATIC / "index.html", media_type="text/html")
+    app.include_router(pages.router)
 
     return app
