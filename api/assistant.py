@@ -24,9 +24,11 @@ class Assistant:
         self.settings = settings
 
     @classmethod
-    def load(cls, settings: Settings, net: SafetyNet) -> "Assistant":
+    def load(cls, settings: Settings, net: SafetyNet, tracker_store=None) -> "Assistant":
         agent = Agent.load(
-            settings.model_path, action_endpoint=EndpointConfig(url=settings.action_server_url)
+            settings.model_path,
+            tracker_store=tracker_store,
+            action_endpoint=EndpointConfig(url=settings.action_server_url),
         )
         return cls(agent, net, settings)
 
@@ -98,7 +100,4 @@ class Assistant:
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
 
     def forget(self, session_id: str) -> bool:
-        store = self.tracker_store
-        if hasattr(store, "store") and isinstance(store.store, dict):
-            return store.store.pop(session_id, None) is not None
-        return False
+        return self.tracker_store.forget(session_id)

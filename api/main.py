@@ -1,18 +1,31 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
+import asyncio
+import contextlib
 import logging
 from contextlib import asynccontextmanager
 from typing import Optional
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
 
-from api import errors, logging_setup
+from api import errors, logging_setup, metrics
 from api.assistant import Assistant
+from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
+from api.security import GatewayMiddleware
 from api.settings import Settings
+from api.tracker_store import ExpiringInMemoryTrackerStore
 from bot.safety_net import shared_safety_net
 
 log = logging.getLogger("api")
+
+
+async def sweep_expired(store: ExpiringInMemoryTrackerStore, every_seconds: float) -> None:
+    """Forgets idle conversations even when no one is chatting."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        store.sweep()
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -22,36 +35,36 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # One Agent per worker process, loaded on the loop that serves requests.
-        app.state.assistant = Assistant.load(settings, shared_safety_net())
+        ttl = settings.session_expiry_minutes * 60
+        store = ExpiringInMemoryTrackerStore(ttl)
+        app.state.assistant = Assistant.load(settings, shared_safety_net(), store)
+        sweeper = asyncio.create_task(sweep_expired(store, min(60.0, ttl)))
         log.info("model loaded from %s", settings.model_path)
         yield
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
 
     app = FastAPI(title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings)
     errors.install(app)
+    app.add_middleware(GatewayMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Content-Type"],
         allow_credentials=False,
+        max_age=600,
     )
-
-    @app.middleware("http")
-    async def limit_body_and_add_headers(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return errors.error_response(
-                413, "payload_too_large", f"Request body is larger than {settings.max_body_bytes} bytes."
-            )
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
-
     app.include_router(chat.router)
     app.include_router(services.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics():
+        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     return app

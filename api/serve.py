@@ -44,7 +44,11 @@ def main() -> None:
     print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
     try:
         # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
-        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, ws="none")
+        # access_log=False: uvicorn's access log would record client IP addresses.
+        uvicorn.run(
+            "api.main:create_app", factory=True, host=args.host, port=args.port,
+            ws="none", access_log=False,
+        )
     finally:
         actions.terminate()
         actions.wait(timeout=10)

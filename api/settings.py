@@ -1,5 +1,5 @@
 """Settings from environment variables (prefix SIGNPOST_); each is documented in README.md."""
-from typing import List
+from typing import List, Optional
 
 from pydantic import BaseSettings, validator
 
@@ -7,19 +7,34 @@ from bot import ROOT
 
 
 class Settings(BaseSettings):
+    # "development" allows a wildcard CORS origin; anything else refuses one.
+    environment: str = "production"
     model_path: str = str(ROOT / "models" / "schoolbot.tar.gz")
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     # A turn that takes longer than this gets the degraded reply.
     turn_timeout_seconds: float = 10.0
     max_body_bytes: int = 8192
-    max_message_chars: int = 1000
+    # Conversations are forgotten after this much inactivity.
+    session_expiry_minutes: float = 30.0
+    # Requests per minute; 0 disables a limit (benchmarks). Schools share one public IP,
+    # so the per-client limit is deliberately loose.
+    rate_limit_per_session: int = 20
+    rate_limit_per_client: int = 120
     # Origins (school websites) allowed to call the API from a browser.
     cors_origins: List[str] = []
+    # Redis for shared rate limits (and, later, trackers); None keeps everything in memory.
+    redis_url: Optional[str] = None
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):
-        if isinstance(value, str) and not value.startswith("["):
-            return [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [v.strip().rstrip("/") for v in value.split(",") if v.strip()]
+        return value
+
+    @validator("cors_origins")
+    def no_wildcard_in_production(cls, value, values):
+        if "*" in value and values.get("environment") != "development":
+            raise ValueError("a wildcard CORS origin is only allowed with SIGNPOST_ENVIRONMENT=development")
         return value
 
     class Config:

@@ -56,7 +56,11 @@ def client(action_server_url):
     from api.main import create_app
     from api.settings import Settings
 
-    app = create_app(Settings(model_path=str(MODEL), action_server_url=action_server_url))
+    # The whole suite runs from one address, so the per-client limit is off here;
+    # tests/test_rate_limits.py exercises both limits on this same app.
+    settings = Settings(model_path=str(MODEL), action_server_url=action_server_url,
+                        rate_limit_per_client=0, cors_origins=["https://school.example.org"])
+    app = create_app(settings)
     with TestClient(app) as test_client:
         yield test_client
 

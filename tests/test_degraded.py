@@ -46,8 +46,22 @@ def test_action_server_down_then_back(fragile):
     assert calm["messages"] and calm["services"]
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["action_server"] is False
+    assert ready.json()["status"] == "degraded"
 
     state["process"] = start_action_server(port)
     again = post(client, "someone hacked my account", session)
     assert again["degraded"] is False and again["topic"] == "scams_hacking"
     assert client.get("/readyz").status_code == 200
+
+
+def test_slow_turn_gets_the_degraded_reply(fragile):
+    client, _, _ = fragile
+    assistant = client.app.state.assistant
+    settings = assistant.settings
+    assistant.settings = settings.copy(update={"turn_timeout_seconds": 0.000001})
+    try:
+        reply = post(client, "he says he'll share my nudes unless i pay him")
+    finally:
+        assistant.settings = settings
+    assert reply["degraded"] is True and reply["urgent"] is True
+    assert "999" in reply["messages"][0]["text"]

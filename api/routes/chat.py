@@ -3,17 +3,35 @@ import uuid
 
 from fastapi import APIRouter, Path, Request, Response
 
+from api import errors, metrics
 from api.schemas import SESSION_ID, ChatRequest, ChatResponse
 from bot import directory
 
 router = APIRouter(prefix="/api/v1")
 
 
-@router.post("/chat", response_model=ChatResponse)
-async def chat(body: ChatRequest, request: Request, response: Response) -> ChatResponse:
+def rate_limited(limit: str):
+    metrics.RATE_LIMITED.labels(limit).inc()
+    childline = directory.get("childline")
+    response = errors.error_response(
+        429, "rate_limited",
+        "You're sending messages very fast. Please wait a minute and try again. "
+        f"If you need to talk to someone now, call Childline free on {childline.phone}. "
+        "If you are in danger now, call 999.",
+    )
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+@router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
+async def chat(body: ChatRequest, request: Request, response: Response):
+    address = request.client.host if request.client else None
+    limit = request.app.state.rate_limits.exceeded(body.session_id, address)
+    if limit:
+        return rate_limited(limit)
     session_id = body.session_id or uuid.uuid4().hex
     reply, degraded = await request.app.state.assistant.respond(session_id, body.message, body.audience)
-    response.headers["Cache-Control"] = "no-store"
+    metrics.record_reply(reply.topic, reply.urgent, degraded)
     return ChatResponse(
         session_id=session_id,
         topic=reply.topic,

@@ -26,5 +26,7 @@ async def readyz(request: Request):
     model = bool(assistant and assistant.is_ready())
     actions = await action_server_up(request.app.state.settings.action_server_url)
     ready = model and actions
-    body = {"status": "ready" if ready else "not_ready", "model_loaded": model, "action_server": actions}
+    # Loaded model but no action server: chat still answers, in degraded mode.
+    status = "ready" if ready else ("degraded" if model else "not_ready")
+    body = {"status": status, "model_loaded": model, "action_server": actions}
     return JSONResponse(body, status_code=200 if ready else 503)
