@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import tracker_state
 from actions.dispatch import send
 from bot import content, replies
+from bot.taxonomy import DEFAULT_AUDIENCE
 
 # Small-talk intents whose answer ends with the topic menu.
 WITH_MENU = {"greet", "thanks"}
@@ -37,6 +38,28 @@ class ActionClarify(Action):
         return []
 
 
+class ActionMenu(Action):
+    def name(self) -> Text:
+        return "action_menu"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        send(dispatcher, replies.menu())
+        return []
+
+
+class ActionMisunderstood(Action):
+    """'You got it wrong': say sorry; after an urgent reply keep the emergency route visible."""
+
+    def name(self) -> Text:
+        return "action_misunderstood"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        audience, _ = tracker_state.audience(tracker)
+        after_urgent = bool(tracker.get_slot("last_urgent"))
+        send(dispatcher, replies.misunderstood(audience or DEFAULT_AUDIENCE, after_urgent, tracker_state.age(tracker)))
+        return []
+
+
 class ActionSetAudience(Action):
     """Remembers who is asking; if a topic was already discussed, answers it again for them."""
 
@@ -48,7 +71,7 @@ class ActionSetAudience(Action):
         last_intent = tracker.get_slot("last_intent")
         if last_intent:
             urgent = bool(tracker.get_slot("last_urgent"))
-            reply = replies.signpost(last_intent, audience, urgent=urgent)
+            reply = replies.signpost(last_intent, audience, urgent=urgent, age=tracker_state.age(tracker))
             ack = replies.message(content.audience_ack(audience))
             # The emergency route stays first in an urgent reply.
             reply.messages.insert(1 if reply.urgent else 0, ack)

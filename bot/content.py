@@ -7,7 +7,7 @@
 """
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List
+from typing import List, Optional
 
 import yaml
 
@@ -22,6 +22,8 @@ class Guidance:
     intro: str
     steps: List[str]
     services: List[str]
+    what_next: Optional[str] = None
+    report: Optional[str] = None
 
 
 @lru_cache(maxsize=None)
@@ -36,7 +38,10 @@ def audience_or_default(audience) -> str:
 
 def guidance(intent: str, audience: str) -> Guidance:
     block = _file(intent)[audience_or_default(audience)]
-    return Guidance(block["intro"], list(block["steps"]), list(block["services"]))
+    return Guidance(
+        block["intro"], list(block["steps"]), list(block["services"]),
+        block.get("what_next"), block.get("report"),
+    )
 
 
 def conversation(key: str) -> str:
@@ -51,9 +56,14 @@ def button_title(key: str) -> str:
     return _file("conversation")["buttons"][key]
 
 
-def emergency(audience: str) -> str:
-    template = _file("emergency")[audience_or_default(audience)]
-    return template.format(childline_phone=directory.get("childline").phone)
+def emergency(audience: str, age: Optional[int] = None) -> str:
+    key = audience_or_default(audience)
+    if key == "young_person" and not directory.get("childline").suits_age(age):
+        key = "adult"
+    return _file("emergency")[key].format(
+        childline_phone=directory.get("childline").phone,
+        samaritans_phone=directory.get("samaritans").phone,
+    )
 
 
 def all_services(audience: str) -> List[str]:

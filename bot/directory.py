@@ -25,6 +25,11 @@ class Service:
     text: Optional[str] = None
     hours: Optional[str] = None
     cost: Optional[str] = None
+    age_range: Tuple[Optional[int], Optional[int]] = (None, None)
+
+    def suits_age(self, age: Optional[int]) -> bool:
+        low, high = self.age_range
+        return age is None or ((low is None or age >= low) and (high is None or age <= high))
 
     def card(self) -> Dict[str, Optional[str]]:
         return {f: getattr(self, f) for f in CARD_FIELDS}
@@ -35,7 +40,11 @@ def services() -> Dict[str, Service]:
     with open(SERVICES_FILE, encoding="utf-8") as f:
         raw = yaml.safe_load(f)["services"]
     return {
-        sid: Service(id=sid, **{**entry, "audiences": tuple(entry.get("audiences") or ())})
+        sid: Service(id=sid, **{
+            **entry,
+            "audiences": tuple(entry.get("audiences") or ()),
+            "age_range": tuple(entry.get("age_range") or (None, None)),
+        })
         for sid, entry in raw.items()
     }
 

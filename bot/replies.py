@@ -11,6 +11,9 @@ from bot.taxonomy import DEFAULT_AUDIENCE
 
 # The reply is sent to the client as a custom message with this key; the API reads it.
 PAYLOAD_KEY = "signpost"
+# Topics where "use the report button in <app>" is sound advice.
+REPORTABLE = {"bullying", "image_sharing", "grooming", "radicalisation", "relationship_abuse",
+              "scams_hacking", "exploitation", "harmful_content"}
 
 
 def message(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Dict:
@@ -38,9 +41,18 @@ class Reply:
         }
 
 
-def emergency_first(services: List[str], audience: str) -> List[str]:
+def for_age(services: List[str], audience: str, age: Optional[int]) -> List[str]:
+    """Drops services a young person is too young or too old for (e.g. 13+ or under-19)."""
+    if audience != "young_person" or age is None:
+        return services
+    kept = [s for s in services if directory.get(s).suits_age(age)]
+    return kept or ["police_scotland"]
+
+
+def emergency_first(services: List[str], audience: str, age: Optional[int] = None) -> List[str]:
     """Police Scotland (999) first; for a young person Childline second; no duplicates."""
-    lead = ["police_scotland"] + (["childline"] if audience == "young_person" else [])
+    childline = audience == "young_person" and directory.get("childline").suits_age(age)
+    lead = ["police_scotland"] + (["childline"] if childline else [])
     return lead + [s for s in services if s not in lead]
 
 
@@ -52,28 +64,63 @@ def menu_buttons() -> List[Dict[str, str]]:
     return buttons + [button(content.button_title("all_services"), "/show_services")]
 
 
-def follow_up_buttons(audience_chosen: bool) -> List[Dict[str, str]]:
-    buttons = []
-    if not audience_chosen:
+def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
+    buttons = [button(content.button_title(k), f"/followup_{k}") for k in ("steps", "report", "talk")]
+    buttons.append(button(content.button_title("something_else"), "/something_else"))
+    if offer_audience:
         buttons += [
             button(content.button_title("parent"), "/audience_parent"),
             button(content.button_title("professional"), "/audience_professional"),
         ]
-    return buttons + [button(content.button_title("all_services"), "/show_services")]
+    return buttons
 
 
-def signpost(intent: str, audience: str, urgent: bool, audience_chosen: bool = True) -> Reply:
+def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optional[str]) -> str:
+    steps = list(guide.steps)
+    if platform and topic in REPORTABLE:
+        steps.append(content.conversation("platform_step").format(platform=platform))
+    return content.conversation("steps_heading") + "\n" + "\n".join(f"• {s}" for s in steps)
+
+
+def signpost(
+    intent: str,
+    audience: str,
+    urgent: bool,
+    offer_audience: bool = False,
+    age: Optional[int] = None,
+    platform: Optional[str] = None,
+) -> Reply:
     audience = content.audience_or_default(audience)
     guide = content.guidance(intent, audience)
+    topic = taxonomy.topic_for(intent)
     urgent = urgent or taxonomy.is_urgent_intent(intent)
-    services = emergency_first(guide.services, audience) if urgent else guide.services
-    messages = [message(content.emergency(audience))] if urgent else []
-    steps = "\n".join(f"• {s}" for s in guide.steps)
-    messages += [
-        message(guide.intro),
-        message(f"{content.conversation('steps_heading')}\n{steps}"),
-        message(content.conversation("services_heading"), follow_up_buttons(audience_chosen)),
-    ]
+    services = for_age(guide.services, audience, age)
+    if urgent:
+        services = emergency_first(services, audience, age)
+    messages = [message(content.emergency(audience, age))] if urgent else []
+    messages += [message(guide.intro), message(_steps_text(guide, topic, platform))]
+    if guide.what_next:
+        messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
+    messages.append(message(content.conversation("services_heading"), follow_up_buttons(offer_audience)))
+    return Reply(topic, urgent, messages, services, intent)
+
+
+def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
+    """'What to do now', 'How to report' or 'Talk to someone now' for the last topic."""
+    audience = content.audience_or_default(audience)
+    guide = content.guidance(intent, audience)
+    services = for_age(guide.services, audience, age)
+    if kind == "steps":
+        text = _steps_text(guide, taxonomy.topic_for(intent), None)
+    elif kind == "report":
+        text = f"{content.conversation('report_heading')}\n{guide.report or guide.steps[-1]}"
+    else:  # talk: services someone can phone or text now
+        talk = [s for s in emergency_first(services, audience, age) if directory.get(s).phone or directory.get(s).text]
+        services, text = talk, content.conversation("talk_heading")
+    if urgent:
+        services = emergency_first(services, audience, age)
+    messages = [message(content.emergency(audience, age))] if urgent else []
+    messages.append(message(text, follow_up_buttons(False)))
     return Reply(taxonomy.topic_for(intent), urgent, messages, services, intent)
 
 
@@ -84,6 +131,25 @@ def small_talk(key: str, with_menu: bool = False) -> Reply:
 
 def clarify() -> Reply:
     return Reply(messages=[message(content.conversation("clarify"), menu_buttons())])
+
+
+def menu() -> Reply:
+    return Reply(messages=[message(content.conversation("menu"), menu_buttons())])
+
+
+def misunderstood(audience: str, after_urgent: bool, age: Optional[int] = None) -> Reply:
+    """Acknowledges a mistake; after an urgent reply the emergency route stays visible."""
+    audience = content.audience_or_default(audience)
+    if not after_urgent:
+        return Reply(messages=[message(content.conversation("misunderstood"), menu_buttons())])
+    return Reply(
+        urgent=True,
+        messages=[
+            message(content.emergency(audience, age)),
+            message(content.conversation("misunderstood_after_urgent"), menu_buttons()),
+        ],
+        services=emergency_first(content.crisis_services(audience), audience, age),
+    )
 
 
 def all_services(audience: str) -> Reply:

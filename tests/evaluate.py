@@ -42,7 +42,9 @@ async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # no per-message debug lines
-    agent = Agent.load(str(model))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecation noise from Rasa's dependencies
+        agent = Agent.load(str(model))
     rows = []
     for set_name, ex in examples:
         parse = await agent.parse_message(ex.text)

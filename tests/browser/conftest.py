@@ -1,0 +1,159 @@
+"""Browser fixtures: the real server (uvicorn in a subprocess, real model and action server)
+and Debian's Chromium driven by Playwright. Never a downloaded browser: `make browser-deps`
+installs Chromium with apt. No request leaves the machine: anything not addressed to the
+test server is answered locally or refused, and recorded so tests can assert on it.
+"""
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List
+
+import httpx
+import pytest
+
+from bot import ROOT
+from tests.conftest import MODEL, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+# What production serves (api/security.py); added here to any page that lacks it, so these
+# tests also prove the widget works without inline scripts or styles.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+@pytest.fixture(scope="module")
+def live_server(action_server_url):
+    """The API as `make run` serves it, on a free loopback port."""
+    if not MODEL.exists():
+        pytest.exit(f"no trained model at {MODEL}: run `make test` (it trains first)", returncode=2)
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SIGNPOST_ACTION_SERVER_URL": action_server_url,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    with open(ARTIFACTS / "browser-test-server.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--ws", "none",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, f"the server exited at start-up; see {ARTIFACTS / 'browser-test-server.log'}"
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the server was not ready within 120 s")
+        time.sleep(0.5)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    # Module scope: Playwright's own event loop is gone before any asyncio test runs.
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """One browser tab on the test server, with what it requested and reported."""
+    page: object
+    base: str
+    requests: List[str] = field(default_factory=list)
+    offsite: List[str] = field(default_factory=list)
+    console_errors: List[str] = field(default_factory=list)
+    page_errors: List[str] = field(default_factory=list)
+    dialogs: List[str] = field(default_factory=list)
+
+
+def open_visit(browser, base: str, width: int = 1280, height: int = 800, **options) -> Visit:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=base, locale="en-GB",
+        service_workers="block", **options,
+    )
+    page = context.new_page()
+    visit = Visit(page=page, base=base)
+
+    def refuse_offsite(route):
+        visit.offsite.append(route.request.url)
+        route.abort()
+
+    def is_page(url: str) -> bool:  # only pages: API calls (and the exit's keepalive DELETE) go straight through
+        if not url.startswith(base + "/"):
+            return False
+        path = url[len(base):].split("?")[0].split("#")[0]
+        return path in ("", "/") or path.startswith("/demo/")
+
+    def ensure_csp(route):
+        response = route.fetch()
+        headers = dict(response.headers)
+        headers.setdefault("content-security-policy", STRICT_CSP)
+        route.fulfill(response=response, headers=headers)
+
+    context.route(lambda url: not url.startswith(base + "/"), refuse_offsite)
+    context.route(is_page, ensure_csp)
+    context.on("request", lambda r: visit.requests.append(f"{r.method} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+
+    def on_dialog(dialog):
+        visit.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return visit
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    """A fresh tab (its own sessionStorage) at desktop size."""
+    v = open_visit(browser, live_server)
+    yield v
+    v.page.context.close()
+    assert not v.page_errors, f"JavaScript errors: {v.page_errors}"
+
+
+@pytest.fixture
+def new_visit(browser, live_server):
+    """A factory for tabs of other sizes or settings; each is closed after the test."""
+    visits = []
+
+    def make(**kwargs) -> Visit:
+        v = open_visit(browser, live_server, **kwargs)
+        visits.append(v)
+        return v
+
+    yield make
+    for v in visits:
+        v.page.context.close()

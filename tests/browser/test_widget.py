@@ -1,0 +1,451 @@
+"""The embeddable widget in a real browser (Debian's Chromium) against the real server (issue 5).
+
+Screenshots and the axe report are written to test-artifacts/ (git-ignored).
+"""
+import gzip
+import re
+
+import httpx
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from api.routes.pages import WIDGET_VERSION
+from bot import ROOT
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.slow  # starts a server and a browser; part of the normal run
+
+WIDGET_JS = ROOT / "api" / "static" / "widget.js"
+STORE_KEY = "signpost-chat:v1"
+EXIT_URL = "https://www.bbc.com/weather"
+LAUNCHER = "Worried about something online?"
+REPLY_TIMEOUT = 30_000
+
+ACTIVE = """() => {
+  const host = document.querySelector('[data-signpost-widget]');
+  const inner = host && host.shadowRoot.activeElement;
+  if (inner) return inner.id || inner.className;
+  return document.activeElement ? document.activeElement.tagName : null;
+}"""
+
+
+def open_panel(page):
+    page.get_by_role("button", name=LAUNCHER).click()
+    expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()
+
+
+def message_box(page):
+    return page.get_by_role("textbox", name="Type your message")
+
+
+def send(page, text):
+    """Types a message, presses Enter and returns the reply that arrives."""
+    replies = page.locator(".reply")
+    before = replies.count()
+    message_box(page).fill(text)
+    message_box(page).press("Enter")
+    expect(replies).to_have_count(before + 1, timeout=REPLY_TIMEOUT)
+    return replies.nth(before)
+
+
+def stored(page):
+    return page.evaluate(f"() => sessionStorage.getItem({STORE_KEY!r})")
+
+
+def reply_parts(reply):
+    """The classes of a reply's children, in order: what a reader meets first comes first."""
+    return reply.evaluate("r => Array.from(r.children, c => c.className)")
+
+
+def test_demo_page_chat_shows_reply_and_service_card(visit):
+    page = visit.page
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Glenview High School")
+    open_panel(page)
+
+    intro = page.locator(".intro")
+    expect(intro).to_contain_text("computer program, not a person")
+    expect(intro).to_contain_text("No one watches this chat live")
+    expect(intro).to_contain_text("Nothing you type is kept after 30 minutes")
+    expect(intro).to_contain_text("If you are in danger now, call 999.")
+    expect(page.get_by_text("does not clear your browser history")).to_have_count(1)
+    topics = page.get_by_role("group", name="Topics").get_by_role("button")
+    expect(topics).to_have_count(11)  # ten topics and "Show me all services"
+
+    reply = send(page, "some1 keeps sending me hate on snap")
+    expect(reply.locator(".msg").first).to_contain_text("not your fault")
+    childline = reply.locator(".card").filter(has=page.get_by_role("heading", name="Childline", exact=True))
+    expect(childline).to_have_count(1)
+    expect(childline.get_by_role("link", name="Call 0800 1111")).to_have_attribute("href", "tel:08001111")
+    expect(childline.get_by_role("link", name=re.compile("Website: childline.org.uk"))).to_have_attribute(
+        "href", "https://www.childline.org.uk/")
+    expect(childline).to_contain_text("Open: 24 hours a day")
+
+    hrefs = page.locator("[data-signpost-widget] a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all(re.match(r"^(https:|tel:|sms:)", h) for h in hrefs), hrefs
+    assert page.evaluate("() => localStorage.length") == 0, "nothing may go into localStorage"
+    assert STORE_KEY in page.evaluate("() => Object.keys(sessionStorage)")
+    assert not visit.console_errors, visit.console_errors
+
+
+def test_no_request_leaves_the_server_origin(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    page.get_by_role("button", name="Hacked or scammed").click()
+    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    send(page, "i think my insta got hacked")
+    page.goto("/demo/about")
+    expect(page.locator(".reply")).to_have_count(2)
+    assert not visit.offsite, f"requests to other origins: {visit.offsite}"
+    assert visit.requests and all(r.split(" ", 1)[1].startswith(visit.base + "/") for r in visit.requests)
+    assert any("POST" in r and "/api/v1/chat" in r for r in visit.requests)
+
+
+def test_text_message_then_sms_link_for_text_services(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    reply = send(page, "i feel really low and i dont want to be here anymore")
+    shout = reply.locator(".card").filter(has=page.get_by_role("heading", name="Shout", exact=True))
+    expect(shout.get_by_role("link", name="Text SHOUT to 85258")).to_have_attribute("href", "sms:85258")
+
+
+def test_keyboard_only_flow(visit):
+    page = visit.page
+    page.goto("/")
+    # The quick exit is the first thing Tab reaches on the page, the launcher the second.
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE) == "exit"
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE) == "launcher"
+    outline = page.evaluate("""() => getComputedStyle(
+        document.querySelector('[data-signpost-widget]').shadowRoot.activeElement).outlineStyle""")
+    assert outline == "solid", "focus must be visible"
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()
+    assert page.evaluate(ACTIVE) == "sp-input", "opening the chat moves focus to the message box"
+
+    page.keyboard.type("people at school keep posting mean stuff about me")
+    page.keyboard.press("Enter")
+    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    assert page.evaluate(ACTIVE) == "sp-input", "focus stays in the message box after sending"
+    assert message_box(page).input_value() == ""
+
+    # In the panel, the quick exit is still first: Shift+Tab from the top of the panel order.
+    page.evaluate("() => document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.head .exit').focus()")
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE) == "close"
+
+    # Esc closes the panel and gives focus back to the launcher; Enter reopens it as it was.
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert page.evaluate(ACTIVE) == "launcher"
+    expect(page.get_by_role("button", name=LAUNCHER)).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(page.locator(".reply")).to_have_count(1)
+
+    # A topic button works from the keyboard too.
+    page.get_by_role("button", name="Staying safe online").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
+
+
+def test_transcript_is_a_polite_log_with_labelled_controls(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_be_visible()
+    assert log.get_attribute("aria-live") in (None, "polite")  # role=log is polite by default
+    expect(page.get_by_role("status").first).to_be_attached()
+    expect(page.get_by_role("button", name="Close chat")).to_be_visible()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    expect(page.get_by_role("button", name="Exit this page")).to_have_count(1)  # the visible one
+    # New entries are appended, never rewritten: the intro node survives a turn.
+    page.evaluate("() => { window.__intro = document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.intro'); }")
+    send(page, "hello")
+    assert page.evaluate("() => window.__intro.isConnected")
+
+
+def test_quick_exit_hides_page_clears_storage_and_forgets_session(visit):
+    page = visit.page
+    held = []
+    page.route(EXIT_URL, lambda route: held.append(route))  # held, so the hidden page can be inspected
+    page.goto("/")
+    open_panel(page)
+    send(page, "someone is being horrible to me online")
+    session_id = page.evaluate(f"() => JSON.parse(sessionStorage.getItem({STORE_KEY!r})).sessionId")
+    assert session_id
+
+    page.get_by_role("button", name="Exit this page").click()
+    page.wait_for_function("() => document.documentElement.style.visibility === 'hidden'")
+    expect(page.get_by_role("alert")).to_have_text("Loading.")
+    assert stored(page) is None
+    assert page.locator(".reply").count() == 0, "the transcript is removed from the page at once"
+    page.wait_for_timeout(300)
+    assert any(r == f"DELETE {visit.base}/api/v1/sessions/{session_id}" for r in visit.requests), visit.requests
+
+    assert held, "the exit navigates to the neutral site"
+    held[0].fulfill(status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>")
+    page.wait_for_url(EXIT_URL)
+    assert not visit.offsite
+
+    # Back on the school site in the same tab: nothing of the chat is left.
+    page.goto("/")
+    assert stored(page) is None
+    open_panel(page)
+    expect(page.locator(".reply")).to_have_count(0)
+    expect(page.locator(".msg.you")).to_have_count(0)
+
+
+def test_exit_from_the_closed_launcher_and_configured_exit_url(visit, live_server):
+    page = visit.page
+    page.route("/exit-test", lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
+             f'data-exit-url="{live_server}/healthz"></script><p>School page</p></html>'))
+    page.goto("/exit-test")
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE) == "exit"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/healthz")
+
+
+def test_triple_shift_exits_but_typing_capitals_does_not(visit):
+    page = visit.page
+    page.route(EXIT_URL, lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Weather</title>"))
+    page.goto("/")
+    open_panel(page)
+    send(page, "Hello")
+    message_box(page).focus()
+    for key in ("Shift+A", "Shift+B", "Shift+C", "Shift+D"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(200)
+    assert page.url.startswith(visit.base), "Shift used for capitals must not trigger the exit"
+    assert message_box(page).input_value() == "ABCD"
+
+    page.keyboard.press("Shift")
+    expect(page.locator(".root > [role=status]")).to_have_text("Shift, press 2 more times to exit.")
+    page.keyboard.press("Shift")
+    expect(page.locator(".root > [role=status]")).to_have_text("Shift, press 1 more time to exit.")
+    page.keyboard.press("Shift")
+    page.wait_for_url(EXIT_URL)
+    page.goto("/")
+    assert stored(page) is None
+
+
+def test_conversation_survives_moving_between_pages_in_the_same_tab(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    send(page, "my account got hacked and they changed my password")
+    first_session = page.evaluate(f"() => JSON.parse(sessionStorage.getItem({STORE_KEY!r})).sessionId")
+
+    page.get_by_role("link", name="About us").click()
+    page.wait_for_url("**/demo/about")
+    expect(page.get_by_role("heading", level=1)).to_have_text("About us")
+    expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()  # still open
+    expect(page.locator(".msg.you")).to_have_text(["You said: my account got hacked and they changed my password"])
+    expect(page.locator(".reply")).to_have_count(1)
+    assert page.evaluate(ACTIVE) == "BODY", "restoring the chat must not steal focus"
+
+    with page.expect_request("**/api/v1/chat") as request:
+        send(page, "thanks")
+    assert request.value.post_data_json["session_id"] == first_session
+
+    page.reload()
+    expect(page.locator(".reply")).to_have_count(2)
+
+
+def test_xss_attempt_is_shown_as_text(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    attack = "<img src=x onerror=alert(1)>"
+    send(page, attack)
+    expect(page.locator(".msg.you").last).to_have_text("You said: " + attack)
+    page.wait_for_timeout(300)
+    assert visit.dialogs == []
+    counts = page.evaluate("""() => {
+        const root = document.querySelector('[data-signpost-widget]').shadowRoot;
+        return [root.querySelectorAll('img').length, document.querySelectorAll('img').length];
+    }""")
+    assert counts == [0, 0]
+    page.goto("/demo/about")  # restored from sessionStorage: still text
+    expect(page.locator(".msg.you").last).to_have_text("You said: " + attack)
+    assert page.evaluate("() => document.querySelector('[data-signpost-widget]').shadowRoot.querySelectorAll('img').length") == 0
+    assert visit.dialogs == []
+
+
+def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    reply = send(page, "someone is blackmailing me with my nudes")
+    first = reply.locator(".msg").first
+    expect(first).to_have_class(re.compile(r"\burgent\b"))
+    expect(first).to_contain_text("If you are in danger now, call 999")
+    parts = reply_parts(reply)
+    school = parts.index("card school")
+    services = [i for i, c in enumerate(parts) if c == "card"]
+    assert parts[0] == "msg bot urgent"
+    assert 0 < school < services[0], parts
+    card = reply.locator(".school")
+    expect(card.get_by_role("heading")).to_have_text("Talk to someone at your school")
+    expect(card).to_contain_text("Mrs A. Reid")
+    expect(card).to_contain_text("Glenview High School")
+    expect(card).to_contain_text("Guidance Base (Room 14)")
+
+
+def test_school_contact_only_on_topic_replies(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    greeting = send(page, "hiya")
+    expect(greeting.locator(".school")).to_have_count(0)
+    topic = send(page, "how do i set up parental controls on an ipad")
+    expect(topic.locator(".school")).to_have_count(1)
+
+
+def test_choosing_parent_changes_audience_for_later_turns(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    page.get_by_role("button", name="Bullying or hate online").click()
+    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    with page.expect_request("**/api/v1/chat") as request:
+        page.locator(".reply").last.get_by_role("button", name="I'm a parent or carer").click()
+        expect(page.locator(".reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
+    assert request.value.post_data_json["message"] == "/audience_parent"
+    with page.expect_request("**/api/v1/chat") as request:
+        send(page, "my son is being picked on in a whatsapp group")
+    assert request.value.post_data_json["audience"] == "parent"
+
+
+def test_axe_reports_no_violations_with_the_widget_open(visit):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = visit.page
+    page.goto("/")
+    options = {
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+        "rules": {"target-size": {"enabled": True}},
+        "resultTypes": ["violations"],
+    }
+    axe = Axe()
+    closed = axe.run(page, options=options)
+    open_panel(page)
+    send(page, "someone is blackmailing me with my nudes")  # urgent: emergency, school card, services
+    opened = axe.run(page, options=options)
+    report = "\n\n".join(
+        f"{name}: {r.violations_count} violations\n{r.generate_report()}" for name, r in (("closed", closed), ("open", opened))
+    )
+    (ARTIFACTS / "axe-report.txt").write_text(report, encoding="utf-8")
+    # axe sees inside the open shadow root: it checked the widget's own controls.
+    assert page.evaluate("() => !!document.querySelector('[data-signpost-widget]').shadowRoot")
+    assert closed.violations_count == 0, closed.generate_report()
+    assert opened.violations_count == 0, opened.generate_report()
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
+def test_screenshots(new_visit, width, height):
+    visit = new_visit(width=width, height=height)
+    page = visit.page
+    page.goto("/")
+    page.screenshot(path=str(ARTIFACTS / f"widget-closed-{width}.png"))
+    open_panel(page)
+    page.get_by_role("button", name="Bullying or hate online").click()
+    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    page.screenshot(path=str(ARTIFACTS / f"widget-open-{width}.png"))
+    assert (ARTIFACTS / f"widget-open-{width}.png").stat().st_size > 10_000
+
+
+def test_fits_a_320px_screen(new_visit):
+    page = new_visit(width=320, height=640).page
+    page.goto("/")
+    bar = page.locator(".bar").bounding_box()
+    assert bar["x"] >= 0 and bar["x"] + bar["width"] <= 320
+    open_panel(page)
+    page.get_by_role("button", name="Feeling low or unsafe").click()
+    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    panel = page.get_by_role("dialog").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 320
+    for name in ("Exit this page", "Close chat", "Send"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, name
+        assert box["height"] >= 24 and box["width"] >= 24, name
+    overflow = page.evaluate("""() => {
+        const log = document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.log');
+        return log.scrollWidth - log.clientWidth;
+    }""")
+    assert overflow <= 0, "no sideways scrolling in the conversation"
+    page.screenshot(path=str(ARTIFACTS / "widget-open-320.png"))
+
+
+def test_reduced_motion_is_honoured(new_visit):
+    animations = {}
+    for motion in ("reduce", "no-preference"):
+        page = new_visit(reduced_motion=motion).page
+        page.goto("/")
+        open_panel(page)
+        animations[motion] = page.evaluate("""() => getComputedStyle(
+            document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.panel')).animationName""")
+    assert animations == {"reduce": "none", "no-preference": "sp-in"}
+
+
+def test_accent_colour_keeps_readable_text(new_visit, live_server):
+    page = new_visit().page
+    page.route("/accent-test", lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
+             f'data-accent="#ffdd00" data-position="left"></script><p>School page</p></html>'))
+    page.goto("/accent-test")
+    colours = page.evaluate("""() => {
+        const b = document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.launcher');
+        const s = getComputedStyle(b); return [s.backgroundColor, s.color];
+    }""")
+    assert colours == ["rgb(255, 221, 0)", "rgb(0, 0, 0)"]  # black on yellow, not white
+    assert page.locator(".bar").bounding_box()["x"] < 100  # data-position="left"
+
+
+def test_widget_is_small_plain_and_safe():
+    source = WIDGET_JS.read_bytes()
+    gzipped = len(gzip.compress(source, compresslevel=9))
+    print(f"widget.js: {len(source)} bytes, {gzipped} bytes gzipped")
+    assert gzipped < 30 * 1024
+    text = source.decode("utf-8")
+    assert "innerHTML" not in text and "outerHTML" not in text and "insertAdjacentHTML" not in text
+    assert "document.write" not in text and "eval(" not in text
+    assert "/api/v1/chat" in text
+
+
+def test_widget_topic_buttons_match_the_taxonomy():
+    source = WIDGET_JS.read_text(encoding="utf-8")
+    in_widget = re.findall(r'\["(\w+)", "([^"]+)"\]', source)
+    taxonomy = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    assert in_widget == [(topic, spec["label"]) for topic, spec in taxonomy.items()]
+
+
+def test_widget_urls_pinned_version_and_content_types(live_server):
+    source = WIDGET_JS.read_bytes()
+    assert f'var VERSION = "{WIDGET_VERSION}";'.encode() in source
+    pinned = httpx.get(f"{live_server}/widget/{WIDGET_VERSION}/widget.js")
+    assert pinned.status_code == 200 and pinned.content == source
+    assert pinned.headers["content-type"].startswith("application/javascript")
+    assert "immutable" in pinned.headers["cache-control"] and "max-age=31536000" in pinned.headers["cache-control"]
+    latest = httpx.get(f"{live_server}/widget.js")
+    assert latest.status_code == 200 and latest.content == source
+    assert "immutable" not in latest.headers["cache-control"]
+    missing = httpx.get(f"{live_server}/widget/0.0.1/widget.js")
+    assert missing.status_code == 404 and WIDGET_VERSION in missing.json()["error"]["message"]
+    css = httpx.get(f"{live_server}/static/demo.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    for path in ("/", "/demo/about"):
+        page = httpx.get(live_server + path)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert f'<script src="/widget/{WIDGET_VERSION}/widget.js" defer' in page.text
+        assert "<style" not in page.text and "style=" not in page.text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page.text), "no inline scripts (strict CSP)"
