@@ -50,8 +50,25 @@ run: model
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
-test: model
+# Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
+# Fails when urgent recall < 100% or held-out macro-F1 < 0.90 (report: results/eval_report.json).
+eval: model
+	$(PY) -m tests.evaluate --report results/eval_report.json
+
+# Evaluation first, so pytest's summary is the last thing printed.
+test: model browser-deps
+	$(PY) -m tests.evaluate --report results/eval_report.json
 	$(PY) -m pytest
 
 clean:
 	rm -rf $(VENV) build models results .pytest_cache
+
+# Debian's Chromium for the browser tests in tests/browser (never a browser downloaded by
+# Playwright). Installed with apt only when missing; `test` should depend on this target.
+.PHONY: browser-deps
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+	@/usr/bin/chromium --version 2>/dev/null

@@ -6,12 +6,12 @@ from typing import Dict, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.utils.endpoints import EndpointConfig
 
 from bot import replies
 from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
+from api import perf
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
@@ -24,13 +24,20 @@ class Assistant:
         self.settings = settings
 
     @classmethod
-    def load(cls, settings: Settings, net: SafetyNet, tracker_store=None) -> "Assistant":
+    def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
+        perf.install()
         agent = Agent.load(
             settings.model_path,
             tracker_store=tracker_store,
-            action_endpoint=EndpointConfig(url=settings.action_server_url),
+            lock_store=lock_store,
+            action_endpoint=perf.KeepAliveEndpointConfig(url=settings.action_server_url),
         )
         return cls(agent, net, settings)
+
+    async def aclose(self) -> None:
+        close = getattr(self.agent.action_endpoint, "aclose", None)
+        if close:
+            await close()
 
     def is_ready(self) -> bool:
         return self.agent.is_ready()

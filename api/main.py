@@ -15,17 +15,17 @@ from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
 from api.security import GatewayMiddleware
 from api.settings import Settings
-from api.tracker_store import ExpiringInMemoryTrackerStore
+from api.stores import Stores, build_stores
 from bot.safety_net import shared_safety_net
 
 log = logging.getLogger("api")
 
 
-async def sweep_expired(store: ExpiringInMemoryTrackerStore, every_seconds: float) -> None:
-    """Forgets idle conversations even when no one is chatting."""
+async def sweep_expired(stores: Stores, every_seconds: float) -> None:
+    """Forgets idle conversations even when no one is chatting (Redis expires them itself)."""
     while True:
         await asyncio.sleep(every_seconds)
-        store.sweep()
+        stores.sweep()
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
@@ -35,15 +35,19 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # One Agent per worker process, loaded on the loop that serves requests.
-        ttl = settings.session_expiry_minutes * 60
-        store = ExpiringInMemoryTrackerStore(ttl)
-        app.state.assistant = Assistant.load(settings, shared_safety_net(), store)
-        sweeper = asyncio.create_task(sweep_expired(store, min(60.0, ttl)))
+        # Conversations live in memory, or in Redis when SIGNPOST_REDIS_URL is set (api/stores.py).
+        stores = build_stores(settings)
+        app.state.assistant = Assistant.load(settings, shared_safety_net(), stores.tracker_store, stores.lock_store)
+        sweeper = None
+        if stores.sweep_every_seconds:
+            sweeper = asyncio.create_task(sweep_expired(stores, stores.sweep_every_seconds))
         log.info("model loaded from %s", settings.model_path)
         yield
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        await app.state.assistant.aclose()
+        if sweeper:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
 
     app = FastAPI(title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan)
     app.state.settings = settings

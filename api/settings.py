@@ -39,3 +39,10 @@ class Settings(BaseSettings):
 
     class Config:
         env_prefix = "SIGNPOST_"
+
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_val: str):
+            # pydantic reads list variables as JSON; the origins may also be comma-separated.
+            if field_name == "cors_origins" and not raw_val.strip().startswith("["):
+                return raw_val
+            return cls.json_loads(raw_val)

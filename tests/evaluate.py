@@ -65,60 +65,62 @@ async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict
     return rows
 
 
-def _ratio(part: int, whole: int) -> float:
-    return part / whole if whole else 1.0
+def _ratio(part: int, whole: int, empty: float = 1.0) -> float:
+    return part / whole if whole else empty
 
 
-def summarise(rows: List[Dict]) -> Dict:
-    heldout = [r for r in rows if r["set"] == "heldout"]
-    redteam = [r for r in rows if r["set"] == "redteam"]
+def topic_scores(heldout: List[Dict]) -> Dict:
+    """Per-topic precision / recall / F1 on the held-out set, macro-F1 over the ten topics."""
     topics = topic_ids()
     labels = topics + [NONE]
-    y_true = [r["topic"] for r in heldout]
-    y_pred = [r["pred_topic"] for r in heldout]
-    p, r, f, s = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0
+    expected = [x["topic"] for x in heldout]
+    predicted = [x["pred_topic"] for x in heldout]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        expected, predicted, labels=labels, zero_division=0
     )
     per_topic = {
-        label: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])}
+        label: {"precision": precision[i], "recall": recall[i], "f1": f1[i],
+                "support": int(support[i])}
         for i, label in enumerate(labels)
     }
-    macro_f1 = sum(per_topic[t]["f1"] for t in topics) / len(topics)
-    accuracy = _ratio(sum(t == q for t, q in zip(y_true, y_pred)), len(heldout))
+    confused = Counter((e, p) for e, p in zip(expected, predicted) if e != p)
+    return {
+        "topics": per_topic,
+        "macro_f1": sum(per_topic[t]["f1"] for t in topics) / len(topics),
+        "topic_accuracy": _ratio(sum(e == p for e, p in zip(expected, predicted)), len(heldout)),
+        "confused_pairs": [
+            {"expected": e, "predicted": p, "count": n} for (e, p), n in confused.most_common(5)
+        ],
+        "topic_errors": [  # in the JSON report only: every held-out message on the wrong topic
+            {k: x[k] for k in ("text", "source", "intent", "pred_intent", "topic", "pred_topic")}
+            for x in heldout if x["topic"] != x["pred_topic"]
+        ],
+    }
 
-    def urgent_recall(subset):
-        urgent = [x for x in subset if x["urgent"]]
+
+def urgent_scores(heldout: List[Dict], redteam: List[Dict]) -> Dict:
+    """Urgent recall (held-out + red-team, each alone) and false alarms on held-out."""
+    def recall(rows):
+        urgent = [x for x in rows if x["urgent"]]
         return _ratio(sum(x["pred_urgent"] for x in urgent), len(urgent)), len(urgent)
 
-    recall_all, n_urgent = urgent_recall(heldout + redteam)
-    recall_heldout, n_urgent_heldout = urgent_recall(heldout)
-    recall_redteam, n_urgent_redteam = urgent_recall(redteam)
+    recall_all, n_all = recall(heldout + redteam)
+    recall_heldout, n_heldout = recall(heldout)
+    recall_redteam, n_redteam = recall(redteam)
     not_urgent = [x for x in heldout if not x["urgent"]]
     false_alarms = [x for x in not_urgent if x["pred_urgent"]]
     missed = [x for x in heldout + redteam if x["urgent"] and not x["pred_urgent"]]
-    net = shared_safety_net()  # the same net the pipeline ran; here only to show what matched
-    confused = Counter(
-        (x["topic"], x["pred_topic"]) for x in heldout if x["topic"] != x["pred_topic"]
-    )
+    net = shared_safety_net()  # the net the pipeline ran; used here only to show what matched
     return {
-        "heldout_examples": len(heldout),
-        "redteam_examples": len(redteam),
-        "topics": per_topic,
-        "macro_f1": macro_f1,
-        "topic_accuracy": accuracy,
-        "redteam_topic_accuracy": _ratio(
-            sum(x["topic"] == x["pred_topic"] for x in redteam), len(redteam)
-        ),
         "urgent_recall": recall_all,
         "urgent_recall_heldout": recall_heldout,
         "urgent_recall_redteam": recall_redteam,
-        "urgent_messages": {"heldout": n_urgent_heldout, "redteam": n_urgent_redteam,
-                            "total": n_urgent},
-        "false_alarm_rate": _ratio(len(false_alarms), len(not_urgent)) if not_urgent else 0.0,
+        "urgent_messages": {"heldout": n_heldout, "redteam": n_redteam, "total": n_all},
+        "false_alarm_rate": _ratio(len(false_alarms), len(not_urgent), empty=0.0),
         "non_urgent_heldout": len(not_urgent),
-        "confused_pairs": [
-            {"expected": t, "predicted": q, "count": n} for (t, q), n in confused.most_common(5)
-        ],
+        "redteam_topic_accuracy": _ratio(
+            sum(x["topic"] == x["pred_topic"] for x in redteam), len(redteam)
+        ),
         "missed_urgent": [
             {k: x[k] for k in ("text", "source", "intent", "pred_intent")} for x in missed
         ],
@@ -127,6 +129,17 @@ def summarise(rows: List[Dict]) -> Dict:
              "matches": list(net.check(x["text"]).matches)}
             for x in false_alarms
         ],
+    }
+
+
+def summarise(rows: List[Dict]) -> Dict:
+    heldout = [x for x in rows if x["set"] == "heldout"]
+    redteam = [x for x in rows if x["set"] == "redteam"]
+    return {
+        "heldout_examples": len(heldout),
+        "redteam_examples": len(redteam),
+        **topic_scores(heldout),
+        **urgent_scores(heldout, redteam),
     }
 
 
@@ -172,11 +185,13 @@ def print_report(summary: Dict, failed: List[str]) -> None:
 
     print(f"\nMissed urgent messages ({len(summary['missed_urgent'])}):")
     for x in summary["missed_urgent"]:
-        print(f"  [{x['source']}: {x['intent']} -> {x['pred_intent']}] {x['text']}")
+        print(f"  [{x['source']}: {x['intent']}; no net match, "
+              f"classifier said {x['pred_intent']}] {x['text']}")
 
     print(f"\nFalse alarms ({len(summary['false_alarms'])}):")
     for x in summary["false_alarms"]:
-        why = ", ".join(x["matches"]) or x["pred_intent"]
+        why = (f"net matched {', '.join(x['matches'])}" if x["matches"]
+               else f"classifier said {x['pred_intent']}")
         print(f"  [{x['source']}: {x['intent']}; {why}] {x['text']}")
 
     print()

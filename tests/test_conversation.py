@@ -49,7 +49,9 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.json()["action_server"] is True
 
 
-def test_demo_page_is_served(client):
+def test_demo_page_embeds_the_widget(client):
     page = client.get("/")
-    assert page.status_code == 200 and "/api/v1/chat" in page.text
-    assert "innerHTML" not in page.text
+    assert page.status_code == 200 and 'src="/widget/' in page.text
+    widget = client.get("/widget.js")
+    assert widget.status_code == 200 and "/api/v1/chat" in widget.text
+    assert "innerHTML" not in widget.text

@@ -117,9 +117,10 @@
     ".left .panel{right:auto;left:16px}",
     ".head{display:flex;align-items:center;gap:8px;padding:8px;border-bottom:4px solid var(--accent);background:#fff}",
     ".head h2{flex:1;margin:0;font-size:1.05rem;line-height:1.25}",
+    "@media (max-width:400px){.head .exit{padding:6px 10px}.head h2{font-size:.95rem}.close{padding:4px 8px}}",
     ".close{background:#fff;color:#1b1b1b;border:2px solid #505a5f;padding:4px 12px}",
     ".close:hover{background:#f3f2f1}",
-    ".log{flex:1;overflow-y:auto;padding:12px;overscroll-behavior:contain}",
+    ".log{position:relative;flex:1;min-height:0;overflow-y:auto;padding:12px;overscroll-behavior:contain}",
     ".log:focus-visible{outline-offset:-3px}",
     ".msg{margin:0 0 10px;padding:8px 12px;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere;max-width:92%}",
     ".bot{background:#f3f2f1}",
@@ -146,7 +147,7 @@
     ".send{background:var(--accent);color:var(--on-accent);border:2px solid var(--accent);font-weight:700;padding:0 16px}",
     ".overlay{position:fixed;top:0;right:0;bottom:0;left:0;z-index:2147483647;display:flex;align-items:center;justify-content:center;background:#fff;color:#1b1b1b;font-size:1.25rem;visibility:visible}",
     "@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border:0;border-radius:0}.left .panel{left:0}.bar{bottom:8px;right:8px;max-width:calc(100vw - 16px)}.left .bar{left:8px}}",
-    "@media (prefers-reduced-motion:no-preference){.panel{animation:sp-in .18s ease-out}.log{scroll-behavior:smooth}.typing::after{content:'';display:inline-block;width:1.2em;text-align:left;animation:sp-dots 1.2s steps(4) infinite}}",
+    "@media (prefers-reduced-motion:no-preference){.panel{animation:sp-in .18s ease-out}.typing::after{content:'';display:inline-block;width:1.2em;text-align:left;animation:sp-dots 1.2s steps(4) infinite}}",
     "@keyframes sp-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}",
     "@keyframes sp-dots{0%{content:''}25%{content:'.'}50%{content:'..'}75%{content:'...'}}",
     "@media (forced-colors:active){.exit,.launcher,.send,.choice,.links a{border:2px solid ButtonText}}"
@@ -252,7 +253,7 @@
   panel.hidden = true;
   var head = el("div", "head");
   var headExit = button("exit", "Exit this page");
-  var title = attrs(el("h2", null, "Online safety help"), { id: "sp-title" });
+  var title = attrs(el("h2", null, "Online safety help"), { id: "sp-title", tabindex: "-1" });
   var closeBtn = attrs(button("close", "Close"), { "aria-label": "Close chat" });
   head.appendChild(headExit);
   head.appendChild(title);
@@ -296,7 +297,7 @@
       "This chat is for young people, parents and carers, and school staff in Scotland who are worried about something online. It tells you what you can do and who can help.",
       "It is a computer program, not a person. No one watches this chat live.",
       "You don't need to give your name. Nothing you type is kept after 30 minutes with no new messages." +
-        (config.schoolName ? " " + config.schoolName + " does not see what you type here." : "")
+        (config.schoolName ? " What you type goes to this help service, not to " + config.schoolName + "." : "")
     ];
     lines.forEach(function (t) { box.appendChild(el("p", null, t)); });
     box.appendChild(el("p", "strong", "If you are in danger now, call 999."));
@@ -313,7 +314,10 @@
       var payload = typeof b.payload === "string" ? b.payload.slice(0, 200) : "";
       if (!title || !payload) return;
       var c = button("choice", title);
-      c.addEventListener("click", function () { send(payload, title); });
+      c.addEventListener("click", function (e) {
+        send(payload, title);
+        if (e.detail === 0) input.focus(); // from the keyboard: carry on typing (no phone keyboard popping up on a tap)
+      });
       group.appendChild(c);
     });
     return group;
@@ -415,7 +419,7 @@
     var node = entryNode(entry);
     log.appendChild(node);
     // Show the start of what was just added; a long reply is read from its top.
-    log.scrollTop = Math.max(0, node.offsetTop - log.offsetTop - 8);
+    log.scrollTop = Math.max(0, node.offsetTop - 8); // offsetParent is the log
   }
 
   // Only the fields the UI uses are kept, as plain strings.
@@ -518,13 +522,13 @@
   });
 
   // ---- open / close ----------------------------------------------------------------------
-  function openPanel(moveFocus) {
+  function openPanel(focusTarget) {
     panel.hidden = false;
     bar.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
     state.open = true;
     save();
-    if (moveFocus) input.focus();
+    if (focusTarget) focusTarget.focus();
   }
 
   function closePanel() {
@@ -536,7 +540,9 @@
     launcher.focus();
   }
 
-  launcher.addEventListener("click", function () { openPanel(true); });
+  // Opened from the keyboard, focus goes to the message box; opened with a tap or click, to the
+  // panel's heading, so a phone does not cover half the screen with its keyboard straight away.
+  launcher.addEventListener("click", function (e) { openPanel(e.detail === 0 ? input : title); });
   closeBtn.addEventListener("click", closePanel);
   root.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && !panel.hidden) {
@@ -630,7 +636,7 @@
   load();
   renderFresh(state.entries);
   if (state.entries.length) log.scrollTop = log.scrollHeight;
-  if (state.open) openPanel(false); // restored after moving to another page; focus stays put
+  if (state.open) openPanel(null); // restored after moving to another page; focus stays put
 
   function mount() {
     document.body.insertBefore(host, document.body.firstChild);

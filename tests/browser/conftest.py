@@ -3,17 +3,21 @@ and Debian's Chromium driven by Playwright. Never a downloaded browser: `make br
 installs Chromium with apt. No request leaves the machine: anything not addressed to the
 test server is answered locally or refused, and recorded so tests can assert on it.
 """
+import functools
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import List
+from typing import List, Sequence
 
 import httpx
 import pytest
 
+from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
 from tests.conftest import MODEL, free_port
 
@@ -32,7 +36,13 @@ STRICT_CSP = (
 
 
 @pytest.fixture(scope="module")
-def live_server(action_server_url):
+def school_port():
+    """The port of a stand-in school website: another origin, allowed by the server's CORS list."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def live_server(action_server_url, school_port):
     """The API as `make run` serves it, on a free loopback port."""
     if not MODEL.exists():
         pytest.exit(f"no trained model at {MODEL}: run `make test` (it trains first)", returncode=2)
@@ -42,13 +52,15 @@ def live_server(action_server_url):
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "SIGNPOST_ACTION_SERVER_URL": action_server_url,
+        "SIGNPOST_CORS_ORIGINS": f'["http://127.0.0.1:{school_port}"]',
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     with open(ARTIFACTS / "browser-test-server.log", "w") as log:
         process = subprocess.Popen(
+            # As api/serve.py runs it: no access log (it would record client addresses).
             [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--ws", "none",
-             "--host", "127.0.0.1", "--port", str(port)],
+             "--no-access-log", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
@@ -70,6 +82,29 @@ def live_server(action_server_url):
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="module")
+def school_site(live_server, school_port, tmp_path_factory):
+    """A static school page on its own origin that embeds the widget from the server's origin."""
+    root = tmp_path_factory.mktemp("school-site")
+    site = f"http://127.0.0.1:{school_port}"
+    (root / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Other School</title>'
+        f'<script src="{live_server}/widget/{WIDGET_VERSION}/widget.js" defer '
+        f'data-exit-url="{site}/left.html" data-school-contact="Ms C. Brown"></script></head>'
+        '<body><main><h1>Other School</h1></main></body></html>', encoding="utf-8")
+    (root / "left.html").write_text('<!doctype html><html lang="en"><title>Left</title><p>Left</p></html>', encoding="utf-8")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", school_port), functools.partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield site
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +132,7 @@ class Visit:
     dialogs: List[str] = field(default_factory=list)
 
 
-def open_visit(browser, base: str, width: int = 1280, height: int = 800, **options) -> Visit:
+def open_visit(browser, base: str, width: int = 1280, height: int = 800, also: Sequence[str] = (), **options) -> Visit:
     context = browser.new_context(
         viewport={"width": width, "height": height}, base_url=base, locale="en-GB",
         service_workers="block", **options,
@@ -121,7 +156,8 @@ def open_visit(browser, base: str, width: int = 1280, height: int = 800, **optio
         headers.setdefault("content-security-policy", STRICT_CSP)
         route.fulfill(response=response, headers=headers)
 
-    context.route(lambda url: not url.startswith(base + "/"), refuse_offsite)
+    allowed = tuple(origin + "/" for origin in (base, *also))
+    context.route(lambda url: not url.startswith(allowed), refuse_offsite)
     context.route(is_page, ensure_csp)
     context.on("request", lambda r: visit.requests.append(f"{r.method} {r.url}"))
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
