@@ -72,3 +72,25 @@ browser-deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
 	fi
 	@/usr/bin/chromium --version 2>/dev/null
+
+# Debian's redis-server for the scale-out tests (tests/test_scale_out.py starts its own on a
+# loopback port; no service is started). Installed with apt only when missing; `test` should
+# depend on this target.
+.PHONY: redis-deps
+redis-deps:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; \
+	fi
+	@redis-server --version
+
+# This API against plain `rasa run` on the same model: closed-loop load at concurrency 1, 10
+# and 50 (loopback only), results in results/bench.json. BENCH_DURATION (s per run, default
+# 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2).
+.PHONY: bench bench-profile
+bench: model redis-deps
+	$(PY) -m bench.run
+
+# Where a turn's time goes: py-spy samples one API worker under load.
+bench-profile: model
+	$(PY) -m bench.profile

@@ -19,7 +19,7 @@ from bench.run import Recorder, load
 
 # (label, frame) pairs: frame is "function file.py" as py-spy names it.
 STAGES = [
-    ("API: chat route (all of it)", "chat chat.py"),
+    ("Rasa Agent (Assistant._handle, its own task)", "_handle assistant.py"),
     ("  NLU: Agent.parse_message", "parse_message agent.py"),
     ("    DIET classifier", "process diet_classifier.py"),
     ("    safety net + context cues component", "process safety_component.py"),
@@ -29,9 +29,11 @@ STAGES = [
     ("    action server call (HTTP)", "request endpoints.py"),
     ("    action reply validation", "_validate_action_result perf.py"),
     ("    tracker save", "save_tracker processor.py"),
-    ("  API safety net (guard)", "check safety_net.py"),
+    ("chat route outside the Agent", "chat chat.py"),
+    ("  Assistant.respond (safety-net guard, reply building)", "respond assistant.py"),
     ("  response serialisation (FastAPI)", "serialize_response routing.py"),
     ("gateway middleware", "dispatch security.py"),
+    ("safety net, component and guard together", "check safety_net.py"),
 ]
 IDLE = ("select", "_run_once", "asyncio_run", "poll")
 

@@ -55,3 +55,28 @@ def test_demo_page_embeds_the_widget(client):
     widget = client.get("/widget.js")
     assert widget.status_code == 200 and "/api/v1/chat" in widget.text
     assert "innerHTML" not in widget.text
+
+
+def test_follow_up_buttons_answer_for_the_last_topic(chat):
+    first = chat("someone hacked my snapchat and changed the password")
+    payloads = [b["payload"] for m in first["messages"] for b in m["buttons"]]
+    assert {"/followup_steps", "/followup_report", "/followup_talk", "/something_else"} <= set(payloads)
+    report = chat("/followup_report", session_id=first["session_id"])
+    assert report["topic"] == "scams_hacking" and "report" in report["messages"][0]["text"].lower()
+    talk = chat("/followup_talk", session_id=first["session_id"])
+    assert talk["services"] and all(s["phone"] or s["text"] for s in talk["services"])
+    menu = chat("/something_else", session_id=first["session_id"])
+    assert any(b["payload"] == "/grooming" for m in menu["messages"] for b in m["buttons"])
+
+
+def test_audience_buttons_are_offered_once(chat):
+    first = chat("people keep leaving me out of the group chat")
+    offered = lambda r: any(b["payload"] == "/audience_parent" for m in r["messages"] for b in m["buttons"])
+    assert offered(first)
+    second = chat("they also made a fake account of me", session_id=first["session_id"])
+    assert not offered(second)
+
+
+def test_parent_recognised_from_text(chat):
+    reply = chat("My 12 year old son is being picked on in a WhatsApp group")
+    assert reply["topic"] == "bullying" and reply["services"][0]["id"] == "respectme"

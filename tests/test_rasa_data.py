@@ -26,7 +26,24 @@ def test_domain_intents_match_the_taxonomy():
 def test_each_topic_intent_has_enough_varied_examples():
     counts = nlu_counts()
     for intent in taxonomy.topic_intents():
-        assert counts.get(intent, 0) >= 25, (intent, counts.get(intent))
+        assert counts.get(intent, 0) >= 80, (intent, counts.get(intent))
+    for intent in ("bullying", "image_sharing", "grooming", "radicalisation"):
+        assert counts[intent] >= 120, (intent, counts[intent])
+
+
+def test_training_data_has_no_duplicates_or_heldout_messages():
+    from tests.heldout_data import load_heldout, load_redteam
+
+    seen = {}
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:].strip().lower()
+                if text:
+                    assert text not in seen, f"duplicate: {text!r} in {block['intent']} and {seen[text]}"
+                    seen[text] = block["intent"]
+    held = [e.text.strip().lower() for e in load_heldout() + load_redteam()]
+    assert not [t for t in held if t in seen], "a held-out or red-team message is in the training data"
 
 
 def test_training_data_is_split_by_topic():

@@ -19,7 +19,6 @@ URGENT = [
     "i was raped at a party",
     "a boy in my class said he's going to stab me tomorrow",
     "my dad hits me when he's drunk",
-    "my son says he doesn't want to be alive anymore",
 ]
 
 ORDINARY = [
@@ -47,6 +46,23 @@ def test_urgent_reply_for_adults_still_starts_with_999(chat, audience):
     assert reply["urgent"] is True
     assert "999" in reply["messages"][0]["text"]
     assert reply["services"][0]["id"] == "police_scotland"
+
+
+def test_parent_recognised_from_text_gets_999_first_and_adult_services(chat):
+    reply = chat("my son says he doesn't want to be alive anymore")
+    assert reply["urgent"] is True and reply["topic"] == "self_harm"
+    assert reply["messages"][0]["text"].startswith("If a child is in danger now, call 999")
+    ids = [s["id"] for s in reply["services"]]
+    assert ids[0] == "police_scotland" and "nhs24_111" in ids
+
+
+def test_you_misunderstood_after_urgent_keeps_emergency_info(chat):
+    first = chat("i want to kill myself")
+    again = chat("you misunderstood, that's not what i meant", session_id=first["session_id"])
+    assert again["urgent"] is True
+    assert "999" in again["messages"][0]["text"] and "0800 1111" in again["messages"][0]["text"]
+    assert any("Sorry" in m["text"] for m in again["messages"])
+    assert any(b["payload"] == "/show_services" for m in again["messages"] for b in m["buttons"])
 
 
 @pytest.mark.parametrize("message", ORDINARY)
