@@ -69,6 +69,14 @@ def redis_options(url: str) -> dict:
     }
 
 
+def bound_waits(client, seconds: float = 2.0) -> None:
+    """Rasa's Redis stores make blocking calls on the event loop, and the tracker store sets no
+    timeout: a lost Redis would freeze the worker for the OS's connect timeout (minutes).
+    With a bound, the turn fails fast and gets the degraded reply. Connections are made lazily,
+    so this applies to all of them."""
+    client.connection_pool.connection_kwargs.update(socket_timeout=seconds, socket_connect_timeout=seconds)
+
+
 def build_stores(settings: Settings) -> Stores:
     if not settings.redis_url:
         ttl = settings.session_expiry_minutes * 60
@@ -78,5 +86,7 @@ def build_stores(settings: Settings) -> Stores:
         Domain.empty(), record_exp=expiry_seconds(settings), key_prefix=KEY_PREFIX, **options
     )
     lock_store = RedisLockStore(key_prefix=KEY_PREFIX, **options)
+    for client in (tracker_store.red, lock_store.red):
+        bound_waits(client)
     log.info("conversations in Redis at %s:%s/%s", options["host"], options["port"], options["db"])
     return Stores(tracker_store, lock_store)

@@ -225,11 +225,11 @@ def start_api(log_dir: Path, action_webhook: str, name: str = "api", port: Optio
     return _spawn(name, args, f"http://{HOST}:{port}", env, log_dir)
 
 
-def start_rasa(log_dir: Path, action_webhook: str, port: Optional[int] = None) -> Service:
+def start_rasa(log_dir: Path, action_webhook: str, port: Optional[int] = None, model: Path = MODEL) -> Service:
     """Plain `rasa run` with its REST channel, the same model and the same action server."""
     port = port or free_port()
     endpoints = log_dir / "rasa-endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "{action_webhook}"\n')
-    args = [str(Path(sys.executable).with_name("rasa")), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+    args = [str(Path(sys.executable).with_name("rasa")), "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(ROOT / "credentials.yml"), "--interface", HOST, "--port", str(port)]
     return _spawn("rasa-run", args, f"http://{HOST}:{port}", child_env(), log_dir)

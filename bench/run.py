@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import threading
@@ -227,6 +228,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     if load_before[0] > 0.5:
         print("bench: note: the machine is not idle; other processes share these cores", flush=True)
 
+    # Both targets load this copy, so a model retrained meanwhile cannot make them differ.
+    logs.mkdir(parents=True, exist_ok=True)
+    model = logs / "model.tar.gz"
+    shutil.copyfile(MODEL, model)
     services: Dict[str, Service] = {}
     started: List[Service] = []
     results: dict = {"runs": [], "cold_start_s": {}}
@@ -244,13 +249,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         # One at a time, so each cold start has the machine to itself.
         if "api" in targets:
             api = start_api(logs, f"{actions.url}/webhook", "api", workers=args.workers,
-                            rate_limit_per_session="0", rate_limit_per_client="0", **store_settings)
+                            rate_limit_per_session="0", rate_limit_per_client="0", model_path=str(model),
+                            **store_settings)
             started.append(api)
             api.wait_ready("/readyz", timeout=300, log_marker="Application startup complete.", marker_count=args.workers)
             services["api"] = api
             print(f"bench: api ready in {api.ready_after:.1f} s ({args.workers} workers)", flush=True)
         if "rasa" in targets:
-            rasa = start_rasa(logs, f"{actions.url}/webhook")
+            rasa = start_rasa(logs, f"{actions.url}/webhook", model=model)
             started.append(rasa)
             rasa.wait_ready("/webhooks/rest/", timeout=300)
             services["rasa"] = rasa

@@ -55,7 +55,8 @@ def cluster(action_server_url, tmp_path_factory):
         a.wait_ready("/readyz", timeout=240)
         # Ready means every worker has loaded its Agent, not just the first to answer.
         b.wait_ready("/readyz", timeout=240, log_marker="Application startup complete.", marker_count=2)
-        yield {"a": a.url, "b": b.url, "b_service": b, "redis": redis.Redis.from_url(store, decode_responses=True)}
+        yield {"a": a.url, "b": b.url, "b_service": b, "redis_service": started[0],
+               "redis": redis.Redis.from_url(store, decode_responses=True)}
     finally:
         for service in reversed(started):
             service.stop()
@@ -240,3 +241,28 @@ def test_idle_conversation_expires_from_redis(cluster):
     # Nothing is left to continue: saying who you are does not re-answer the old topic.
     again = post(b, "/audience_parent", session)
     assert again["topic"] is None
+
+
+def test_rate_limits_let_messages_through_when_redis_is_unreachable():
+    from api.ratelimit import RateLimits
+    from bench.processes import free_port
+
+    limits = RateLimits(Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_per_session=1))
+    started = time.monotonic()
+    assert limits.exceeded("abcdefgh1234", "203.0.113.9") is None
+    assert time.monotonic() - started < 5
+
+
+# Last, because it stops the shared Redis.
+def test_lost_redis_still_answers_every_message(cluster):
+    """Without Redis no turn can be stored or locked: the reply is the degraded one, never a 500,
+    and an urgent message still leads with the emergency route."""
+    cluster["redis_service"].stop()
+    for base in (cluster["a"], cluster["b"]):
+        started = time.monotonic()
+        urgent = post(base, "i want to kill myself", new_session())
+        assert time.monotonic() - started < 15, "a lost Redis stalled the turn"
+        assert urgent["degraded"] is True and urgent["urgent"] is True
+        assert "999" in urgent["messages"][0]["text"]
+        calm = post(base, "how do i set up parental controls")
+        assert calm["degraded"] is True and calm["messages"] and calm["services"]
