@@ -56,7 +56,7 @@ eval: model
 	$(PY) -m tests.evaluate --report results/eval_report.json
 
 # Evaluation first, so pytest's summary is the last thing printed.
-test: model browser-deps
+test: model browser-deps redis-deps
 	$(PY) -m tests.evaluate --report results/eval_report.json
 	$(PY) -m pytest
 
@@ -94,3 +94,7 @@ bench: model redis-deps
 # Where a turn's time goes: py-spy samples one API worker under load.
 bench-profile: model
 	$(PY) -m bench.profile
+
+# An interrupted retrain keeps the previous model instead of make deleting it (make still
+# retrains next time, since the inputs stay newer than it).
+.PRECIOUS: $(MODEL)

@@ -1,4 +1,5 @@
 """Every error is JSON naming the problem: {"error": {"code", "message", "details"}}."""
+import logging
 from typing import Any, List, Optional
 
 from fastapi import FastAPI, Request
@@ -31,6 +32,13 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
     return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
 
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Still JSON, never an HTML error page; the text of the request is not logged.
+    logging.getLogger("api").error("unexpected %s on %s", type(exc).__name__, request.url.path)
+    return error_response(500, "internal_error", "Something went wrong. If you are in danger now, call 999.")
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

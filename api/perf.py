@@ -133,8 +133,9 @@ class KeepAliveEndpointConfig(EndpointConfig):
 def configure_threads() -> None:
     """TF_INTER_OP_PARALLELISM_THREADS / TF_INTRA_OP_PARALLELISM_THREADS, as `rasa run` reads them.
 
-    With several workers per machine, one thread each keeps them from competing for cores.
-    Only possible before TensorFlow has run anything in this process.
+    Unset by default (TensorFlow decides); on a busy 2-core machine one thread per worker made
+    no measurable difference (`make bench` with BENCH_TF_THREADS=1). Only possible before
+    TensorFlow has run anything in this process.
     """
     try:
         setup_tf_environment()

@@ -101,7 +101,8 @@ class Service:
     log_path: Path
     started_at: float = field(default_factory=time.monotonic)
     ready_after: Optional[float] = None  # seconds from start to ready
-    peak_rss: Dict[int, int] = field(default_factory=dict)  # pid -> peak bytes
+    peak_rss: Dict[int, int] = field(default_factory=dict)  # pid -> peak bytes since the last reset
+    overall_peak_rss: Dict[int, int] = field(default_factory=dict)  # pid -> peak bytes, never reset
 
     @property
     def pid(self) -> int:
@@ -122,7 +123,9 @@ class Service:
 
     def sample_memory(self) -> None:
         for pid in self.pids():
-            self.peak_rss[pid] = max(self.peak_rss.get(pid, 0), rss_bytes(pid))
+            rss = rss_bytes(pid)
+            self.peak_rss[pid] = max(self.peak_rss.get(pid, 0), rss)
+            self.overall_peak_rss[pid] = max(self.overall_peak_rss.get(pid, 0), rss)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -215,13 +218,13 @@ def start_action_server(log_dir: Path, port: Optional[int] = None) -> Service:
 
 
 def start_api(log_dir: Path, action_webhook: str, name: str = "api", port: Optional[int] = None,
-              workers: int = 1, **settings: str) -> Service:
+              workers: int = 1, extra_env: Optional[Dict[str, str]] = None, **settings: str) -> Service:
     """This project's API under uvicorn; settings are SIGNPOST_* variables without the prefix."""
     port = port or free_port()
     args = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST,
             "--port", str(port), "--ws", "none", "--no-access-log", "--workers", str(workers)]
     env = child_env(SIGNPOST_ACTION_SERVER_URL=action_webhook,
-                    **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()})
+                    **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()}, **(extra_env or {}))
     return _spawn(name, args, f"http://{HOST}:{port}", env, log_dir)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, Tuple
 
-from bench.processes import ROOT, cpu_seconds, start_action_server, start_api
+from bench.processes import ROOT, cpu_seconds, start_action_server, start_api, start_redis
 from bench.run import Recorder, load
 
 # (label, frame) pairs: frame is "function file.py" as py-spy names it.
@@ -29,6 +29,7 @@ STAGES = [
     ("    action server call (HTTP)", "request endpoints.py"),
     ("    action reply validation", "_validate_action_result perf.py"),
     ("    tracker save", "save_tracker processor.py"),
+    ("    conversation lock", "lock lock_store.py"),
     ("chat route outside the Agent", "chat chat.py"),
     ("  Assistant.respond (safety-net guard, reply building)", "respond assistant.py"),
     ("  response serialisation (FastAPI)", "serialize_response routing.py"),
@@ -62,6 +63,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds sampled (at most 60)")
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--store", choices=("memory", "redis"), default="memory",
+                        help="conversations in memory (default) or in a Redis started here")
     parser.add_argument("--out", default=str(ROOT / "results" / "profile.txt"))
     args = parser.parse_args()
     duration = min(max(args.duration, 2.0), 60.0)
@@ -73,11 +76,15 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     actions = start_action_server(logs)
-    api = None
+    api = redis = None
     try:
         actions.wait_ready("/health", timeout=120)
+        store = {}
+        if args.store == "redis":
+            redis = start_redis(logs)
+            store = {"redis_url": redis.url}
         api = start_api(logs, f"{actions.url}/webhook", "api-profiled", rate_limit_per_session="0",
-                        rate_limit_per_client="0")
+                        rate_limit_per_client="0", **store)
         api.wait_ready("/readyz", timeout=300)
         asyncio.run(load("api", api.url, args.concurrency, 5.0, 1, None))  # warm-up
         worker = api.worker_pids()[0]
@@ -94,7 +101,7 @@ def main() -> int:
         turns = len(rec.latencies)
         cpu_ms = (cpu_seconds(worker) - cpu_before) * 1000 / max(turns, 1)
     finally:
-        for service in (api, actions):
+        for service in (api, actions, redis):
             if service:
                 service.stop()
 

@@ -144,10 +144,10 @@ class MemoryWatch:
             s.sample_memory()
 
 
-def per_process_mb(service: Service) -> Dict[str, float]:
+def per_process_mb(service: Service, overall: bool = False) -> Dict[str, float]:
     """Peak RSS of each process that serves requests (uvicorn workers, or the process itself)."""
-    workers = service.worker_pids()
-    return {f"{service.name}:{pid}": round(service.peak_rss.get(pid, 0) / 2**20, 1) for pid in workers}
+    peaks = service.overall_peak_rss if overall else service.peak_rss
+    return {f"{service.name}:{pid}": round(peaks.get(pid, 0) / 2**20, 1) for pid in service.worker_pids()}
 
 
 def tree_cpu(service: Service) -> float:
@@ -206,6 +206,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--store", choices=("auto", "memory", "redis"), default=os.environ.get("BENCH_STORE", "auto"),
                         help="this API's conversation store: auto = Redis when workers > 1 (several "
                              "workers need a shared store to keep conversations), else memory")
+    parser.add_argument("--tf-threads", type=int, default=int(os.environ.get("BENCH_TF_THREADS", 0)),
+                        help="TF inter/intra-op threads for this API's workers (0 = TensorFlow's default)")
     parser.add_argument("--targets", default="api,rasa", help="which targets (default api,rasa)")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     parser.add_argument("--seed", type=int, default=7)
@@ -221,10 +223,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     logs = ROOT / "results" / "bench-logs"
     load_before = os.getloadavg()
-    print(f"bench: {platform.node() and 'this machine'}: {os.cpu_count()} cores, load average "
+    print(f"bench: {os.cpu_count()} cores, load average "
           f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; Python {platform.python_version()}; "
           f"{duration:.0f} s per run, concurrency {levels}, warm-up {warmup:.0f} s; API: {args.workers} uvicorn "
-          f"worker(s), conversations in {store}, rate limits off", flush=True)
+          f"worker(s), conversations in {store}, rate limits off, TF threads {args.tf_threads or 'default'}", flush=True)
     if load_before[0] > 0.5:
         print("bench: note: the machine is not idle; other processes share these cores", flush=True)
 
@@ -240,6 +242,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         started.append(actions)
         actions.wait_ready("/health", timeout=120)
         print(f"bench: action server ready in {actions.ready_after:.1f} s", flush=True)
+        tf_env = {"TF_INTER_OP_PARALLELISM_THREADS": str(args.tf_threads),
+                  "TF_INTRA_OP_PARALLELISM_THREADS": str(args.tf_threads)} if args.tf_threads else {}
         store_settings = {}
         if "api" in targets and store == "redis":
             redis = start_redis(logs)
@@ -250,7 +254,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if "api" in targets:
             api = start_api(logs, f"{actions.url}/webhook", "api", workers=args.workers,
                             rate_limit_per_session="0", rate_limit_per_client="0", model_path=str(model),
-                            **store_settings)
+                            extra_env=tf_env, **store_settings)
             started.append(api)
             api.wait_ready("/readyz", timeout=300, log_marker="Application startup complete.", marker_count=args.workers)
             services["api"] = api
@@ -276,8 +280,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 results["runs"].append(run)
                 print(fmt_run(run), flush=True)
         watch.stop.set()
-        results["peak_rss_mb"] = {t: per_process_mb(s) for t, s in services.items()}
-        results["peak_rss_mb"]["action_server"] = round(max(actions.peak_rss.values(), default=0) / 2**20, 1)
+        results["peak_rss_mb"] = {t: per_process_mb(s, overall=True) for t, s in services.items()}
+        results["peak_rss_mb"]["action_server"] = round(max(actions.overall_peak_rss.values(), default=0) / 2**20, 1)
     finally:
         for service in reversed(started):
             service.stop()
@@ -291,12 +295,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     results["ratio_api_over_rasa"] = ratios
     results["load_average_before"] = [round(x, 2) for x in load_before]
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    results["settings"] = {"duration_s": duration, "concurrency": levels, "api_workers": args.workers, "api_store": store,
-                           "warmup_s": warmup, "cores": os.cpu_count(), "python": platform.python_version()}
+    results["settings"] = {"duration_s": duration, "concurrency": levels, "api_workers": args.workers,
+                           "api_store": store, "api_tf_threads": args.tf_threads, "warmup_s": warmup,
+                           "cores": os.cpu_count(), "python": platform.python_version()}
 
     for level, ratio in ratios.items():
         print(f"  ratio api/rasa at c={level}: {ratio:.2f}x")
     print("  cold start (process start -> ready): " + ", ".join(f"{t} {v:.1f} s" for t, v in results["cold_start_s"].items()))
+    peaks = results.get("peak_rss_mb", {})
+    print("  peak RSS per process over all runs (MB): " + "; ".join(
+        f"{t} [{', '.join(f'{v:.0f}' for v in peaks[t].values())}]" for t in services if t in peaks)
+        + f"; action server {peaks.get('action_server', 0):.0f}")
 
     target_level = 10 if 10 in levels else levels[len(levels) // 2]
     a10 = by.get(("api", target_level))

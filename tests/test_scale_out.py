@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 SECRET = "shared-by-every-replica"
 EXPIRY_MINUTES = 0.1  # 6 s on B
 
+
 def tracker_key(session_id: str) -> str:
     return f"{KEY_PREFIX}:tracker:{session_id}"
 

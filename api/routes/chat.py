@@ -44,5 +44,8 @@ async def chat(body: ChatRequest, request: Request, response: Response):
 
 @router.delete("/sessions/{session_id}", status_code=204)
 async def forget_session(request: Request, session_id: str = Path(..., regex=SESSION_ID)) -> Response:
-    request.app.state.assistant.forget(session_id)
+    try:
+        request.app.state.assistant.forget(session_id)
+    except Exception:  # e.g. Redis unreachable: say so, as JSON
+        return errors.error_response(503, "store_unavailable", "The conversation could not be deleted right now. Please try again.")
     return Response(status_code=204)
