@@ -9,6 +9,7 @@ from actions import tracker_state
 from actions.dispatch import send
 from bot import content, replies
 from bot.taxonomy import DEFAULT_AUDIENCE
+from bot.uncertainty import likely_topics
 
 # Small-talk intents whose answer ends with the topic menu.
 WITH_MENU = {"greet", "thanks"}
@@ -34,7 +35,11 @@ class ActionClarify(Action):
         return "action_clarify"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        send(dispatcher, replies.clarify())
+        # Unsure (low confidence): the classifier's best guesses first, so the person taps one
+        # instead of reading ten. Out of scope: its guesses are noise, so the whole menu.
+        unsure = tracker_state.intent(tracker) == "nlu_fallback"
+        likely = likely_topics(tracker.latest_message.get("intent_ranking")) if unsure else None
+        send(dispatcher, replies.clarify(likely))
         return []
 
 

@@ -8,7 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import tracker_state
 from actions.dispatch import send
 from bot import replies
-from bot.taxonomy import DEFAULT_AUDIENCE
+from bot.taxonomy import DEFAULT_AUDIENCE, topic_for
+from bot.uncertainty import runner_up
 
 FOLLOW_UPS = {"followup_steps": "steps", "followup_report": "report", "followup_talk": "talk"}
 
@@ -30,6 +31,8 @@ class ActionSignpost(Action):
             offer_audience=offer,
             age=age,
             platform=tracker_state.cues(tracker).get("platform"),
+            also=tracker.latest_message.get("also"),
+            runner_up=runner_up(tracker.latest_message.get("intent_ranking"), topic_for(intent)),
         )
         send(dispatcher, reply)
         events = [SlotSet("last_intent", intent), SlotSet("last_urgent", reply.urgent)]

@@ -82,6 +82,23 @@ def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optiona
     return content.conversation("steps_heading") + "\n" + "\n".join(f"• {s}" for s in steps)
 
 
+def topic_button(topic: str) -> Dict[str, str]:
+    return button(taxonomy.topic_label(topic), f"/{taxonomy.primary_intent(topic)}")
+
+
+def other_topics(topic: Optional[str], also: Optional[str], runner_up: Optional[str]) -> List[Dict]:
+    """'You also mentioned ...' (a second concern) and 'Is this more about ...?' (a close
+    runner-up), each offered as a button; never the current topic, never the same one twice."""
+    messages = []
+    if also and also != topic:
+        label = taxonomy.topic_label(also)
+        messages.append(message(content.conversation("also_mentioned").format(label=label), [topic_button(also)]))
+    if runner_up and runner_up not in (topic, also):
+        label = taxonomy.topic_label(runner_up)
+        messages.append(message(content.conversation("more_about").format(label=label), [topic_button(runner_up)]))
+    return messages
+
+
 def signpost(
     intent: str,
     audience: str,
@@ -89,6 +106,8 @@ def signpost(
     offer_audience: bool = False,
     age: Optional[int] = None,
     platform: Optional[str] = None,
+    also: Optional[str] = None,
+    runner_up: Optional[str] = None,
 ) -> Reply:
     audience = content.audience_or_default(audience)
     guide = content.guidance(intent, audience)
@@ -102,6 +121,7 @@ def signpost(
     if guide.what_next:
         messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
     messages.append(message(content.conversation("services_heading"), follow_up_buttons(offer_audience)))
+    messages += other_topics(topic, also, runner_up)
     return Reply(topic, urgent, messages, services, intent)
 
 
@@ -129,8 +149,15 @@ def small_talk(key: str, with_menu: bool = False) -> Reply:
     return Reply(messages=[message(content.conversation(key), buttons)], intent=key)
 
 
-def clarify() -> Reply:
-    return Reply(messages=[message(content.conversation("clarify"), menu_buttons())])
+def clarify(likely: Optional[List[str]] = None) -> Reply:
+    """A short question; the most likely topics first when the classifier has a guess."""
+    if not likely:
+        return Reply(messages=[message(content.conversation("clarify"), menu_buttons())])
+    buttons = [topic_button(t) for t in likely] + [
+        button(content.button_title("something_else"), "/something_else"),
+        button(content.button_title("all_services"), "/show_services"),
+    ]
+    return Reply(messages=[message(content.conversation("clarify_likely"), buttons)])
 
 
 def menu() -> Reply:

@@ -1,10 +1,12 @@
 """Rasa NLU component: runs the spaCy safety net on every message, after the classifier.
 
-It adds `safety` ({urgent, categories, intent}) and `cues` ({audience, age, platform,
-person}; also as entities) to the parse data, so actions can read them from
-`tracker.latest_message`. When the net fires and the classifier found no topic
-(greeting, out of scope, low confidence ...), it replaces the intent with the net's, so
-the dialogue signposts instead of chatting.
+It adds `safety` ({urgent, categories, intent}), `cues` ({audience, age, platform,
+person}; also as entities) and `also` (a second topic a sentence was clearly about, or null)
+to the parse data, so actions can read them from `tracker.latest_message`. A message is
+urgent when the net fires or when bot.sentence_risk found a sentence that is confidently an
+urgent intent. When it is urgent and the classifier found no topic (greeting, out of scope,
+low confidence ...), the intent is replaced with the urgent one, so the dialogue signposts
+instead of chatting.
 """
 from typing import Any, Dict, List, Optional
 
@@ -17,11 +19,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.context_cues import ContextCues, shared_context_cues
-from bot.safety_net import SafetyNet, shared_safety_net
+from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
+from bot.sentence_risk import RISK_KEY, second_concern
 from bot.taxonomy import topic_for
 
 SAFETY_KEY = "safety"
 CUES_KEY = "cues"
+ALSO_KEY = "also"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -46,7 +50,7 @@ class SafetyNetClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for msg in messages:
             text = msg.get(TEXT) or ""
-            result = self.net.check(text)
+            result = self._with_sentences(self.net.check(text), msg.get(RISK_KEY) or {})
             msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
             cues = self.cues.read(text)
             msg.set(CUES_KEY, cues.as_dict(), add_to_output=True)
@@ -59,4 +63,19 @@ class SafetyNetClassifier(GraphComponent):
                     {"name": result.intent, "confidence": 1.0, "overridden_by": "safety_net"},
                     add_to_output=True,
                 )
+            topic = topic_for((msg.get(INTENT) or {}).get("name"))
+            msg.set(ALSO_KEY, second_concern(msg.get(RISK_KEY), topic), add_to_output=True)
         return messages
+
+    @staticmethod
+    def _with_sentences(result: SafetyResult, risk: dict) -> SafetyResult:
+        """Adds the sentence-by-sentence classifier's verdict to the net's."""
+        if not risk.get("urgent"):
+            return result
+        category = f"sentence:{risk['intent']}"
+        return SafetyResult(
+            urgent=True,
+            categories=result.categories + (category,),
+            intent=result.intent or risk["intent"],
+            matches=result.matches,
+        )

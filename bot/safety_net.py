@@ -18,6 +18,10 @@ from bot.spacy_pipeline import build_nlp
 PATTERNS_FILE = BOT_DIR / "safety_patterns.yml"
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 _REPEATS = re.compile(r"(\w)\1{2,}")  # "pleaseee" -> "pleasee": keeps doubles, trims shouting
+# A word just before a hit that negates it ("doesn't hit me", "never hit me", "not hurting").
+_NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "wasnt", "hasnt",
+              "havent", "hadnt", "aint", "nae"}
+_NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class SafetyNet:
         self.order: List[str] = list(config)
         self.intents = {name: c.get("intent") for name, c in config.items()}
         self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
+        self.negatable = {name for name, c in config.items() if c.get("negatable")}
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.lemmas = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(self.nlp.vocab)
@@ -65,6 +70,8 @@ class SafetyNet:
                 following = doc[end].lower_ if end < len(doc) else ""
                 if following in self.blockers[name]:
                     continue
+                if name in self.negatable and _negated(doc, start):
+                    continue
                 hits.append((name, doc[start:end].text))
         if not hits:
             return SafetyResult(urgent=False)
@@ -75,6 +82,12 @@ class SafetyNet:
             intent=self.intents[categories[0]],
             matches=tuple(sorted({h[1] for h in hits})),
         )
+
+
+def _negated(doc, start: int) -> bool:
+    if start == 0 or doc[start - 1].lower_ not in _NEGATIONS:
+        return False
+    return not (doc[start - 1].lower_ in ("n't", "nt") and start > 1 and doc[start - 2].lower_ in _NOT_NEGATING)
 
 
 @lru_cache(maxsize=1)

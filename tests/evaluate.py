@@ -5,9 +5,11 @@
 
 Every message goes through the whole NLU pipeline (classifier + safety net) with
 `Agent.load(model).parse_message(text)`; no action server is needed. Prints per-topic
-precision / recall / F1 on the held-out set, urgent recall on held-out + red-team, the
-false-alarm rate, the most confused topics, and every missed urgent message and false alarm.
-Exits 1 when urgent recall < 1.0 or held-out macro-F1 < 0.90.
+precision / recall / F1 on the short held-out set and on the long-form held-out set (messages
+of 3-8 sentences, tests/heldout_long/), urgent recall on every set (short, long, red-team),
+the false-alarm rates, the most confused topics, and every missed urgent message and false
+alarm. Exits 1 when urgent recall < 1.0 on any set, short macro-F1 < 0.90 or long-form topic
+accuracy < 0.85.
 """
 import argparse
 import asyncio
@@ -29,10 +31,11 @@ from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
 
 from bot.safety_net import shared_safety_net  # noqa: E402
 from bot.taxonomy import is_urgent_intent, topic_for, topic_ids  # noqa: E402
-from tests.heldout_data import Example, load_heldout, load_redteam  # noqa: E402
+from tests.heldout_data import Example, load_heldout, load_heldout_long, load_redteam  # noqa: E402
 
 URGENT_RECALL_MIN = 1.0
 MACRO_F1_MIN = 0.90
+LONG_ACCURACY_MIN = 0.85
 NONE = "none"  # a turn that is not a topic (greeting, thanks, out of scope ...)
 
 
@@ -61,6 +64,7 @@ async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict
             "pred_topic": topic_for(intent) or NONE,
             "pred_urgent": bool(safety.get("urgent")) or is_urgent_intent(intent),
             "safety_categories": safety.get("categories") or [],
+            "also": parse.get("also"),
         })
     return rows
 
@@ -134,33 +138,58 @@ def urgent_scores(heldout: List[Dict], redteam: List[Dict]) -> Dict:
 
 def summarise(rows: List[Dict]) -> Dict:
     heldout = [x for x in rows if x["set"] == "heldout"]
+    long_form = [x for x in rows if x["set"] == "heldout_long"]
     redteam = [x for x in rows if x["set"] == "redteam"]
+    long_topics = topic_scores(long_form)
+    long_urgent = urgent_scores(long_form, [])
     return {
         "heldout_examples": len(heldout),
         "redteam_examples": len(redteam),
         **topic_scores(heldout),
         **urgent_scores(heldout, redteam),
+        "long_form": {
+            "examples": len(long_form),
+            **long_topics,
+            **{k: long_urgent[k] for k in (
+                "urgent_recall", "false_alarm_rate", "non_urgent_heldout", "missed_urgent",
+                "false_alarms")},
+            "urgent_messages": long_urgent["urgent_messages"]["heldout"],
+            "second_concerns": sum(1 for x in long_form if x["also"]),
+        },
     }
 
 
 def failures(summary: Dict) -> List[str]:
     failed = []
-    if summary["urgent_recall"] < URGENT_RECALL_MIN:
-        failed.append(f"urgent recall {summary['urgent_recall']:.3f} < {URGENT_RECALL_MIN}")
+    long_form = summary["long_form"]
+    for name, value in (("held-out", summary["urgent_recall_heldout"]),
+                        ("red-team", summary["urgent_recall_redteam"]),
+                        ("long-form", long_form["urgent_recall"])):
+        if value < URGENT_RECALL_MIN:
+            failed.append(f"{name} urgent recall {value:.3f} < {URGENT_RECALL_MIN}")
     if summary["macro_f1"] < MACRO_F1_MIN:
         failed.append(f"held-out macro-F1 {summary['macro_f1']:.3f} < {MACRO_F1_MIN}")
+    if long_form["topic_accuracy"] < LONG_ACCURACY_MIN:
+        failed.append(f"long-form topic accuracy {long_form['topic_accuracy']:.3f} < {LONG_ACCURACY_MIN}")
     return failed
 
 
-def print_report(summary: Dict, failed: List[str]) -> None:
-    print(f"\nHeld-out: {summary['heldout_examples']} messages   "
-          f"red-team: {summary['redteam_examples']} messages\n")
+def print_topic_table(title: str, scores: Dict) -> None:
+    print(title)
     print(f"{'topic':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     print("-" * 60)
-    for topic, m in summary["topics"].items():
+    for topic, m in scores["topics"].items():
         print(f"{topic:<20}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
               f"{m['support']:>10}")
     print("-" * 60)
+
+
+def print_report(summary: Dict, failed: List[str]) -> None:
+    long_form = summary["long_form"]
+    print(f"\nHeld-out: {summary['heldout_examples']} short messages, "
+          f"{long_form['examples']} long messages   red-team: {summary['redteam_examples']} messages\n")
+    print_topic_table("Short held-out set:", summary)
+    print_topic_table("\nLong-form held-out set (3-8 sentences):", long_form)
     counts = summary["urgent_messages"]
     lines = [
         ("macro-F1 (10 topics, held-out)", f"{summary['macro_f1']:.3f}"),
@@ -174,6 +203,13 @@ def print_report(summary: Dict, failed: List[str]) -> None:
          f"{summary['urgent_recall_redteam']:.3f}"),
         (f"false-alarm rate (non-urgent held-out, n={summary['non_urgent_heldout']})",
          f"{summary['false_alarm_rate']:.3f}"),
+        ("macro-F1 (10 topics, long-form)", f"{long_form['macro_f1']:.3f}"),
+        ("topic accuracy (long-form)", f"{long_form['topic_accuracy']:.3f}"),
+        (f"urgent recall (long-form, n={long_form['urgent_messages']})",
+         f"{long_form['urgent_recall']:.3f}"),
+        (f"false-alarm rate (non-urgent long-form, n={long_form['non_urgent_heldout']})",
+         f"{long_form['false_alarm_rate']:.3f}"),
+        ("long messages offered a second concern", f"{long_form['second_concerns']}"),
     ]
     width = max(len(label) for label, _ in lines) + 2
     for label, value in lines:
@@ -183,13 +219,19 @@ def print_report(summary: Dict, failed: List[str]) -> None:
     for pair in summary["confused_pairs"] or [{"expected": "-", "predicted": "-", "count": 0}]:
         print(f"  {pair['count']:>3}  {pair['expected']} -> {pair['predicted']}")
 
-    print(f"\nMissed urgent messages ({len(summary['missed_urgent'])}):")
-    for x in summary["missed_urgent"]:
+    print("\nMost confused topics, long-form (expected -> predicted):")
+    for pair in long_form["confused_pairs"] or [{"expected": "-", "predicted": "-", "count": 0}]:
+        print(f"  {pair['count']:>3}  {pair['expected']} -> {pair['predicted']}")
+
+    missed = summary["missed_urgent"] + long_form["missed_urgent"]
+    print(f"\nMissed urgent messages ({len(missed)}):")
+    for x in missed:
         print(f"  [{x['source']}: {x['intent']}; no net match, "
               f"classifier said {x['pred_intent']}] {x['text']}")
 
-    print(f"\nFalse alarms ({len(summary['false_alarms'])}):")
-    for x in summary["false_alarms"]:
+    alarms = summary["false_alarms"] + long_form["false_alarms"]
+    print(f"\nFalse alarms ({len(alarms)}):")
+    for x in alarms:
         why = (f"net matched {', '.join(x['matches'])}" if x["matches"]
                else f"classifier said {x['pred_intent']}")
         print(f"  [{x['source']}: {x['intent']}; {why}] {x['text']}")
@@ -199,7 +241,8 @@ def print_report(summary: Dict, failed: List[str]) -> None:
         for reason in failed:
             print(f"FAILED: {reason}")
     else:
-        print(f"PASSED: urgent recall >= {URGENT_RECALL_MIN}, macro-F1 >= {MACRO_F1_MIN}")
+        print(f"PASSED: urgent recall >= {URGENT_RECALL_MIN} on every set, short macro-F1 >= "
+              f"{MACRO_F1_MIN}, long-form accuracy >= {LONG_ACCURACY_MIN}")
 
 
 def main(argv=None) -> int:
@@ -212,7 +255,9 @@ def main(argv=None) -> int:
         return 2
 
     logging.disable(logging.WARNING)  # Rasa and TensorFlow are chatty while loading
-    examples = [("heldout", e) for e in load_heldout()] + [("redteam", e) for e in load_redteam()]
+    examples = ([("heldout", e) for e in load_heldout()]
+                + [("heldout_long", e) for e in load_heldout_long()]
+                + [("redteam", e) for e in load_redteam()])
     rows = asyncio.run(predict(args.model, examples))
     summary = summarise(rows)
     failed = failures(summary)
@@ -220,7 +265,8 @@ def main(argv=None) -> int:
 
     args.report.parent.mkdir(parents=True, exist_ok=True)
     report = {"model": str(args.model), **summary,
-              "thresholds": {"urgent_recall": URGENT_RECALL_MIN, "macro_f1": MACRO_F1_MIN},
+              "thresholds": {"urgent_recall": URGENT_RECALL_MIN, "macro_f1": MACRO_F1_MIN,
+                             "long_form_accuracy": LONG_ACCURACY_MIN},
               "passed": not failed, "failures": failed}
     args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"Report written to {args.report}")

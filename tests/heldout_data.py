@@ -16,6 +16,8 @@ from bot.taxonomy import is_urgent_intent, topic_for
 
 TESTS_DIR = Path(__file__).resolve().parent
 HELDOUT_DIR = TESTS_DIR / "heldout"
+# Long messages (3-8 sentences), written after and apart from the training data.
+HELDOUT_LONG_DIR = TESTS_DIR / "heldout_long"
 REDTEAM_FILE = TESTS_DIR / "redteam.yml"
 
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
@@ -66,6 +68,10 @@ def load_file(path: Path) -> List[Example]:
 
 def load_heldout(directory: Path = HELDOUT_DIR) -> List[Example]:
     return [e for path in sorted(directory.glob("*.yml")) for e in load_file(path)]
+
+
+def load_heldout_long(directory: Path = HELDOUT_LONG_DIR) -> List[Example]:
+    return load_heldout(directory) if directory.exists() else []
 
 
 def load_redteam(path: Path = REDTEAM_FILE) -> List[Example]:

@@ -32,7 +32,7 @@ def test_each_topic_intent_has_enough_varied_examples():
 
 
 def test_training_data_has_no_duplicates_or_heldout_messages():
-    from tests.heldout_data import load_heldout, load_redteam
+    from tests.heldout_data import load_heldout, load_heldout_long, load_redteam
 
     seen = {}
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
@@ -42,8 +42,36 @@ def test_training_data_has_no_duplicates_or_heldout_messages():
                 if text:
                     assert text not in seen, f"duplicate: {text!r} in {block['intent']} and {seen[text]}"
                     seen[text] = block["intent"]
-    held = [e.text.strip().lower() for e in load_heldout() + load_redteam()]
+    held = [e.text.strip().lower() for e in load_heldout() + load_heldout_long() + load_redteam()]
     assert not [t for t in held if t in seen], "a held-out or red-team message is in the training data"
+
+
+def test_every_topic_has_long_examples_in_peoples_own_voices():
+    """Issue 9: at least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
+    accounts, teenagers' posts), since real messages are long."""
+    from bot.sentences import split_sentences
+
+    long_counts = {}
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            topic = taxonomy.topic_for(block["intent"])
+            for line in block["examples"].splitlines():
+                text = line.strip()[2:]
+                if topic and len(split_sentences(text)) >= 3:
+                    long_counts[topic] = long_counts.get(topic, 0) + 1
+    for topic in taxonomy.topic_ids():
+        assert long_counts.get(topic, 0) >= 40, (topic, long_counts.get(topic, 0))
+
+
+def test_long_form_heldout_set_is_big_enough_and_long():
+    from bot.sentences import split_sentences
+    from tests.heldout_data import load_heldout_long
+
+    examples = load_heldout_long()
+    assert len(examples) >= 150
+    assert {e.topic for e in examples if e.topic} == set(taxonomy.topic_ids())
+    short = [e.text for e in examples if len(split_sentences(e.text)) < 3]
+    assert len(short) <= len(examples) // 10, short[:3]
 
 
 def test_training_data_is_split_by_topic():

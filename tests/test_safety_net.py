@@ -41,7 +41,135 @@ def test_ordinary_questions_are_not_flagged(text):
     assert not shared_safety_net().check(text).urgent
 
 
+# Long, indirect urgent messages the net used to miss, one per kind, and close variants
+# (misspellings, slang, Scots words).
+MISSED_KINDS = [
+    # 1. An attack planned after nights of extremist videos
+    ("my wee brother was up all night watching those videos again. this morning he said he's going "
+     "to do something big to make them listen. he keeps going on about the mosque on friday.",
+     "violence_threat"),
+    ("hes gonna do sumthin huge so the goverment finally listens", "violence_threat"),
+    ("she says she'll do something big at the school on friday", "violence_threat"),
+    ("he said at the mosque on friday they'll all see", "revenge_threat"),
+    ("my stepbrother says theyll all pay", "revenge_threat"),
+    ("he's going to make them all pay", "revenge_threat"),
+    ("he wants to make them pay on friday", "revenge_threat"),
+    ("they want to burn the mosque down", "violence_threat"),
+    # 2. A "job" turned into a debt to be worked off, with threats of a beating
+    ("i took a job dropping bags for some older boys. one went missing and now they say i owe them "
+     "1500 and i have to work it off. if i stop they'll batter me.", "criminal_exploitation"),
+    ("he says i owe him n have to work it off", "criminal_exploitation"),
+    ("my son has to work off the debt by doing runs", "criminal_exploitation"),
+    ("they said im in debt to them so i have to do another run", "criminal_exploitation"),
+    ("they said theyll kick my heid in", "violence_threat"),
+    ("or they'll do me in", "violence_threat"),
+    ("theyll do ma maw in if i go to the polis", "violence_threat"),
+    ("they'll come after my family", "violence_threat"),
+    ("he said hell panel me", "violence_threat"),
+    ("they'll gie me a doing", "violence_threat"),
+    # 3. An adult in a game asking a child to undress on camera
+    ("my daughter is 11. an adult she plays a game with asked her to take her top off on video. "
+     "she logged off and told me.", "sexual_abuse"),
+    ("a guy on fortnite told my 11 year old to get undressed on cam", "sexual_abuse"),
+    ("a man asked my son to strip on facetime", "strip_request"),
+    ("a man on roblox asked my son to strip", "strip_request"),
+    ("some man kept asking her to undress on webcam", "sexual_abuse"),
+    ("he told her to get naked on facetime", "sexual_abuse"),
+    # 4. Someone known only from an app collecting a young person
+    ("my daughter is 14 and only knows this man from an app. tonight he is picking her up from "
+     "the station.", "meeting"),
+    ("hes coming to get me tonight", "meeting"),
+    ("she's meeting him saturday at the shopping centre", "meeting"),
+    ("he's driving up to see me this weekend", "meeting"),
+    ("hes collecting her fae the station the night", "meeting"),
+    ("he's coming for me tonight", "meeting"),
+    # 5. "School is killing me" with self-injury (SI, sh, relapsed)
+    ("i dread school every day, it's killing me, and i've started SI again", "suicide_self_harm"),
+    ("school is killing me. i relapsed last night after 3 months clean", "suicide_self_harm"),
+    ("my si urges are bad this week", "suicide_self_harm"),
+    ("been doing sh again", "suicide_self_harm"),
+    ("sh'd last night", "suicide_self_harm"),
+    ("i hit beans last night", "suicide_self_harm"),
+    ("been self injuring for months", "suicide_self_harm"),
+    ("started cutting again", "suicide_self_harm"),
+    # 6. A parent who found messages that "don't feel safe" and can't say more
+    ("I found messages on my son's phone and they don't feel safe. I can't say more.",
+     "immediate_danger"),
+    ("i saw messages on her tablet that just dont feel safe", "immediate_danger"),
+    ("the chats i found were not safe", "immediate_danger"),
+    ("i dont feel safe at home anymore", "immediate_danger"),
+]
+
+# Figures of speech and ordinary messages near the new patterns.
+NOT_URGENT = [
+    "this homework is killing me",
+    "i'm dying of boredom",
+    "my mum will kill me",
+    "my mum will kill me if she sees my report card",
+    "my mum's gonna kill me",
+    "my dad is going to kill me, i lost my phone",
+    "I'm dead embarrassed",
+    "I could murder a pizza",
+    "maths is the death of me",
+    "he's killing it at football",
+    "that joke killed me",
+    "my feet are killing me",
+    "school is killing me",
+    "si, gracias",
+    "we did si units in physics",
+    "my mum asked me to strip the beds",
+    "how can i make them pay me back",
+    "the scammers took 50 quid, how can i make them pay",
+    "if i post it they'll all see it",
+    "our school wants to do something big at the school for anti-bullying week",
+    "i did something bad at school",
+    "i ate loads at christmas and need to work it off",
+    "i don't feel safe online",
+    "the group chat is doing my head in",
+    "i had a relapse of my asthma",
+]
+
+
+@pytest.mark.parametrize("text,category", MISSED_KINDS)
+def test_flags_long_indirect_urgent_messages(text, category):
+    result = shared_safety_net().check(text)
+    assert result.urgent and category in result.categories, result
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_figures_of_speech_are_not_flagged(text):
+    result = shared_safety_net().check(text)
+    assert not result.urgent, result.matches
+
+
 def test_blank_and_odd_input_is_safe():
     net = shared_safety_net()
     for text in ["", "   ", "🙂🙂🙂", "\n\n", "a" * 1000, "<img src=x onerror=alert(1)>"]:
         assert net.check(text).urgent is False
+
+
+# A negation just before a hit cancels it ("he doesn't hit me"), except for suicide and
+# self-harm, where "i don't want to die but ..." is still a risk, and "won't stop" / "can't".
+NEGATED = [
+    "he doesnt hit me or anything but he calls me stupid in front of his pals",
+    "He has never hit me, but he checks every transaction on my banking app.",
+    "she didn't hurt me, she just reads my messages",
+    "our lab budget has been cut again so we need cheap experiments",
+]
+STILL_URGENT = [
+    "i don't want to die but i cant keep going like this",
+    "he won't stop hitting me when his mates are round",
+    "he says he won't hit me again but he did it last night",
+    "i've been cutting again and nobody knows",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_a_negated_hit_is_not_urgent(text):
+    result = shared_safety_net().check(text)
+    assert not result.urgent, result.matches
+
+
+@pytest.mark.parametrize("text", STILL_URGENT)
+def test_negation_never_hides_a_risk_to_life_or_ongoing_violence(text):
+    assert shared_safety_net().check(text).urgent

@@ -1,0 +1,76 @@
+"""Rasa featurizer: dense sentence features from the MiniLM encoder (bot/sentence_encoder.py).
+
+Each sentence of a message is encoded once; the message's feature is the normalised mean of
+its sentence vectors (for a one-sentence message, simply its vector). The sentence vectors
+are kept on the message (not in the output) for bot.sentence_risk, which judges urgency
+sentence by sentence, so no text is encoded twice.
+"""
+from typing import Any, Dict, List, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.sentence_encoder import shared_encoder
+from bot.sentences import split_sentences
+
+SENTENCES_KEY = "sentences"  # List[str]: the message split into sentences
+SENTENCE_VECTORS_KEY = "sentence_vectors"  # np.ndarray (n_sentences, 384)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # `version` is part of Rasa's cache key: bump it when the encoding changes.
+        return {**DenseFeaturizer.get_default_config(), "version": 1}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        pass
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["onnxruntime", "tokenizers"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEncoderFeaturizer":
+        return cls(execution_context.node_name, {**cls.get_default_config(), **config})
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        # Training messages are fingerprinted by Rasa's cache: keep only the feature on them.
+        self._featurize([m for m in training_data.training_examples if m.get(TEXT)], keep=False)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurize([m for m in messages if m.get(TEXT) is not None], keep=True)
+        return messages
+
+    def _featurize(self, messages: List[Message], keep: bool) -> None:
+        if not messages:
+            return
+        split = [split_sentences(m.get(TEXT)) for m in messages]
+        flat = [s for sentences in split for s in sentences]
+        vectors = shared_encoder().encode(flat)
+        start = 0
+        for message, sentences in zip(messages, split):
+            own = vectors[start:start + len(sentences)]
+            start += len(sentences)
+            mean = own.mean(axis=0)
+            mean /= max(float(np.linalg.norm(mean)), 1e-12)
+            if keep:
+                message.set(SENTENCES_KEY, sentences)
+                message.set(SENTENCE_VECTORS_KEY, own)
+            self.add_features_to_message(None, mean[None, :], TEXT, message)

@@ -1,0 +1,43 @@
+"""Reads a long message sentence by sentence (the judgement; bot/topic_classifier.py runs it).
+
+Each sentence of a message of two or more sentences gets its own intent from a classifier
+over its encoder vector.
+- Any sentence that is confidently an urgent intent (self-harm, sextortion, abuse disclosure,
+  danger) makes the whole message urgent, however calm the rest of it is.
+- Sentences confidently about another topic than the message as a whole are a second concern,
+  offered as a button ("You also mentioned ...").
+The topic of the message is still read from the whole text.
+"""
+from typing import Any, Dict, List, Optional
+
+from bot.taxonomy import is_urgent_intent, topic_for
+
+RISK_KEY = "sentence_risk"
+URGENT_THRESHOLD = 0.6  # a sentence this sure of an urgent intent makes the message urgent
+CONCERN_THRESHOLD = 0.7  # a sentence this sure of another topic is a second concern
+
+
+def judge(labels: List[Dict], urgent_threshold: float = URGENT_THRESHOLD,
+          concern_threshold: float = CONCERN_THRESHOLD) -> Dict[str, Any]:
+    """`labels`: one {intent, confidence} per sentence. A one-sentence message is left to
+    the whole-message classifier."""
+    result: Dict[str, Any] = {"urgent": False, "intent": None, "sentence": None, "topics": [],
+                              "labels": labels}
+    if len(labels) < 2:
+        return result
+    for index, label in enumerate(labels):
+        intent, confidence = label["intent"], label["confidence"]
+        if is_urgent_intent(intent) and confidence >= urgent_threshold and not result["urgent"]:
+            result.update(urgent=True, intent=intent, sentence=index, confidence=confidence)
+        topic = topic_for(intent)
+        if topic and confidence >= concern_threshold and topic not in result["topics"]:
+            result["topics"].append(topic)
+    return result
+
+
+def second_concern(risk: Optional[Dict], main_topic: Optional[str]) -> Optional[str]:
+    """The first other topic a sentence was clearly about, if any."""
+    for topic in (risk or {}).get("topics") or []:
+        if topic != main_topic:
+            return topic
+    return None
