@@ -14,7 +14,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -64,7 +64,8 @@ class SafetyNetClassifier(GraphComponent):
                     add_to_output=True,
                 )
             topic = topic_for((msg.get(INTENT) or {}).get("name"))
-            msg.set(ALSO_KEY, second_concern(msg.get(RISK_KEY), topic), add_to_output=True)
+            also = second_concern(msg.get(RISK_KEY), topic, msg.get(INTENT_RANKING_KEY))
+            msg.set(ALSO_KEY, also, add_to_output=True)
         return messages
 
     @staticmethod

@@ -11,10 +11,12 @@ The topic of the message is still read from the whole text.
 from typing import Any, Dict, List, Optional
 
 from bot.taxonomy import is_urgent_intent, topic_for
+from bot.uncertainty import ranked_topics
 
 RISK_KEY = "sentence_risk"
 URGENT_THRESHOLD = 0.6  # a sentence this sure of an urgent intent makes the message urgent
-CONCERN_THRESHOLD = 0.7  # a sentence this sure of another topic is a second concern
+CONCERN_THRESHOLD = 0.5  # a sentence this sure of another topic may be a second concern
+CONCERN_RANK = 3  # ... when the whole message also ranks that topic among its top three
 
 
 def judge(labels: List[Dict], urgent_threshold: float = URGENT_THRESHOLD,
@@ -35,9 +37,12 @@ def judge(labels: List[Dict], urgent_threshold: float = URGENT_THRESHOLD,
     return result
 
 
-def second_concern(risk: Optional[Dict], main_topic: Optional[str]) -> Optional[str]:
-    """The first other topic a sentence was clearly about, if any."""
+def second_concern(risk: Optional[Dict], main_topic: Optional[str],
+                   ranking: Optional[List[Dict]] = None) -> Optional[str]:
+    """The first other topic that a sentence was about and that the whole message also ranks
+    highly: both readings agree, so it is clearly present, not a stray phrase."""
+    near = {t for t, _ in ranked_topics(ranking)[:CONCERN_RANK]}
     for topic in (risk or {}).get("topics") or []:
-        if topic != main_topic:
+        if topic != main_topic and topic in near:
             return topic
     return None
