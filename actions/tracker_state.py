@@ -31,3 +31,14 @@ def intent(tracker: Tracker) -> Optional[str]:
 
 def safety_urgent(tracker: Tracker) -> bool:
     return bool((tracker.latest_message.get("safety") or {}).get("urgent"))
+
+
+def danger(tracker: Tracker) -> Optional[str]:
+    """The safety net's first category for this message ("meeting", "immediate_danger" ...)."""
+    categories = (tracker.latest_message.get("safety") or {}).get("categories") or []
+    return categories[0] if categories else None
+
+
+def situation(tracker: Tracker) -> Optional[str]:
+    """A situation the context cues recognised ("someone_elses_image" ...), if any."""
+    return cues(tracker).get("situation")
