@@ -127,6 +127,7 @@ def signpost(
 def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
     """'What to do now', 'How to report' or 'Talk to someone now' for the last topic."""
     audience = content.audience_or_default(audience)
+    urgent = urgent or taxonomy.is_urgent_intent(intent)  # as its first answer was
     guide = content.guidance(intent, audience, age)
     services = for_age(guide.services, audience, age)
     if kind == "steps":
