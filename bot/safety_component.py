@@ -4,7 +4,8 @@ It adds `safety` ({urgent, categories, intent}) and `cues` ({audience, age, plat
 person}; also as entities) to the parse data, so actions can read them from
 `tracker.latest_message`. When the net fires and the classifier found no topic
 (greeting, out of scope, low confidence ...), it replaces the intent with the net's, so
-the dialogue signposts instead of chatting.
+the dialogue signposts instead of chatting. A situation the context cues recognise
+("someone else's nude", "my own sexual thoughts") does the same with its topic's intent.
 """
 from typing import Any, Dict, List, Optional
 
@@ -16,6 +17,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import content, taxonomy
 from bot.context_cues import ContextCues, shared_context_cues
 from bot.safety_net import SafetyNet, shared_safety_net
 from bot.taxonomy import topic_for
@@ -57,6 +59,15 @@ class SafetyNetClassifier(GraphComponent):
                 msg.set(
                     INTENT,
                     {"name": result.intent, "confidence": 1.0, "overridden_by": "safety_net"},
+                    add_to_output=True,
+                )
+            elif not result.urgent and cues.situation and topic_for(name) is None:
+                # "I'm worried about my own sexual thoughts": a situation the context cues know
+                # (bot/content/situations/) is signposted under its topic, never left unanswered.
+                topic = content.situation_topic(cues.situation)
+                msg.set(
+                    INTENT,
+                    {"name": taxonomy.primary_intent(topic), "confidence": 1.0, "overridden_by": "context_cues"},
                     add_to_output=True,
                 )
         return messages

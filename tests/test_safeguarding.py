@@ -351,3 +351,28 @@ def test_breathing_space_and_victim_support_where_the_reference_puts_them():
     assert "breathing_space" in content.guidance("self_harm", "young_person", 20).services
     for intent in ("scams_hacking", "sextortion", "image_sharing", "abuse_disclosure"):
         assert "victim_support_scotland" in content.guidance(intent, "young_person", 20).services, intent
+
+
+def test_api_guard_and_degraded_path_use_the_stated_age():
+    from api.assistant import Assistant
+    from bot.safety_net import SafetyResult
+
+    reply = replies.small_talk("greet")
+    guarded = Assistant._ensure_emergency(reply, SafetyResult(urgent=True), None, 20)
+    assert guarded.services[:2] == ["emergency_999", "samaritans"]
+    assert "Childline" not in guarded.messages[0]["text"]
+    assert shared_context_cues().read("I'm 19 and I want to kill myself").age == 19
+    degraded = replies.degraded(None, True, 19)
+    assert "Childline" not in reply_text(degraded) and degraded.services[0] == "emergency_999"
+
+
+@pytest.mark.parametrize("message,situation_service", [
+    ("i have someone else's nude on my phone, what should i do", "stop_it_now"),
+    ("I forwarded her nudes to my mates and now I feel awful", "stop_it_now"),
+    ("i'm worried about my own sexual thoughts", "stop_it_now"),
+])
+def test_api_situations_get_their_calm_answer(chat, message, situation_service):
+    reply = chat(message)
+    assert reply["urgent"] is False, reply
+    assert situation_service in [s["id"] for s in reply["services"]], reply
+    assert "childline" in [s["id"] for s in reply["services"]]
