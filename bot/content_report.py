@@ -60,7 +60,8 @@ def topic_names() -> List[Tuple[str, str]]:
     names.append(("danger", "In danger now, topic not clear (danger)"))
     for situation in content.situations():
         topic = content.situation_topic(situation)
-        names.append((situation, f"{taxonomy.topic_label(topic)}: {situation.replace('_', ' ')} (situation)"))
+        title = content._file(situation).get("title") or situation.replace("_", " ")
+        names.append((situation, f"{taxonomy.topic_label(topic)}: “{title}” (situation: {situation})"))
     return names
 
 
