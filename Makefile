@@ -23,7 +23,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup model validate eval clean
+.PHONY: run test setup model validate eval clean content-report
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -63,6 +63,13 @@ eval: model
 test: model browser-deps redis-deps
 	$(PY) -m tests.evaluate --report results/eval_report.json
 	$(PY) -m pytest
+
+# One self-contained HTML page of every reply (topic x audience x urgent x age band, plus
+# follow-ups), with its cards, reading grade and the verified source of each contact, for a
+# safeguarding lead to read and sign off. Built from bot/replies.py: no model, no action server.
+CONTENT_REPORT ?= results/content-report.html
+content-report: $(VENV)/.installed
+	$(PY) -m bot.content_report $(CONTENT_REPORT)
 
 clean:
 	rm -rf $(VENV) build models results .pytest_cache

@@ -26,7 +26,9 @@ class ActionSmallTalk(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker_state.intent(tracker)
-        send(dispatcher, replies.small_talk(intent, with_menu=intent in WITH_MENU))
+        audience, _ = tracker_state.audience(tracker)
+        send(dispatcher, replies.small_talk(intent, with_menu=intent in WITH_MENU,
+                                            audience=audience, age=tracker_state.age(tracker)))
         return []
 
 

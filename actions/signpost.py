@@ -7,8 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state
 from actions.dispatch import send
-from bot import replies
-from bot.taxonomy import DEFAULT_AUDIENCE, topic_for
+from bot import replies, taxonomy
+from bot.taxonomy import DEFAULT_AUDIENCE
 from bot.uncertainty import runner_up
 
 FOLLOW_UPS = {"followup_steps": "steps", "followup_report": "report", "followup_talk": "talk"}
@@ -20,6 +20,11 @@ class ActionSignpost(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker_state.intent(tracker)
+        # "I have someone else's nude", "my own sexual thoughts": a situation the context cues
+        # recognise gets its own answer, unless the topic is one that is always urgent.
+        situation = tracker_state.situation(tracker)
+        if situation and not taxonomy.is_urgent_intent(intent):
+            intent = situation
         audience, known = tracker_state.audience(tracker)
         age = tracker_state.age(tracker)
         # Offer "I'm a parent / I'm a teacher" once, only while we don't know who is asking.
@@ -32,7 +37,8 @@ class ActionSignpost(Action):
             age=age,
             platform=tracker_state.cues(tracker).get("platform"),
             also=tracker.latest_message.get("also"),
-            runner_up=runner_up(tracker.latest_message.get("intent_ranking"), topic_for(intent)),
+            runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
+            danger=tracker_state.danger(tracker),
         )
         send(dispatcher, reply)
         events = [SlotSet("last_intent", intent), SlotSet("last_urgent", reply.urgent)]
@@ -72,5 +78,5 @@ class ActionShowServices(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         audience, _ = tracker_state.audience(tracker)
-        send(dispatcher, replies.all_services(audience or DEFAULT_AUDIENCE))
+        send(dispatcher, replies.all_services(audience or DEFAULT_AUDIENCE, tracker_state.age(tracker)))
         return []

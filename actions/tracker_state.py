@@ -31,3 +31,20 @@ def intent(tracker: Tracker) -> Optional[str]:
 
 def safety_urgent(tracker: Tracker) -> bool:
     return bool((tracker.latest_message.get("safety") or {}).get("urgent"))
+
+
+# A message made urgent by one sentence's intent (bot/sentence_risk) gets the steps of the
+# safety-net category that means the same.
+SENTENCE_DANGER = {"sentence:danger": "immediate_danger", "sentence:self_harm": "suicide_self_harm",
+                   "sentence:sextortion": "sextortion", "sentence:abuse_disclosure": "sexual_abuse"}
+
+
+def danger(tracker: Tracker) -> Optional[str]:
+    """The safety net's first category for this message ("meeting", "immediate_danger" ...)."""
+    categories = (tracker.latest_message.get("safety") or {}).get("categories") or []
+    return SENTENCE_DANGER.get(categories[0], categories[0]) if categories else None
+
+
+def situation(tracker: Tracker) -> Optional[str]:
+    """A situation the context cues recognised ("someone_elses_image" ...), if any."""
+    return cues(tracker).get("situation")

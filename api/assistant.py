@@ -8,6 +8,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import replies
+from bot.context_cues import shared_context_cues
 from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
@@ -55,13 +56,15 @@ class Assistant:
             log.warning("assistant failed: %s", type(exc).__name__)
             reply = None
         if reply is None:
-            return replies.degraded(audience, safety.urgent), True
+            # The stated age still decides the emergency line (no Childline for a 19-year-old).
+            age = shared_context_cues().read(text).age
+            return replies.degraded(audience, safety.urgent, age), True
         log.info(
             "turn intent=%s topic=%s urgent=%s safety=%s ms=%.0f",
             reply.intent, reply.topic, reply.urgent, ",".join(safety.categories),
             (time.perf_counter() - started) * 1000,
         )
-        return self._ensure_emergency(reply, safety, audience), False
+        return self._ensure_emergency(reply, safety, audience, shared_context_cues().read(text).age), False
 
     async def _handle(self, session_id: str, text: str, audience: Optional[str]) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
@@ -91,14 +94,15 @@ class Assistant:
         )
 
     @staticmethod
-    def _ensure_emergency(reply: Reply, safety: SafetyResult, audience: Optional[str]) -> Reply:
+    def _ensure_emergency(reply: Reply, safety: SafetyResult, audience: Optional[str],
+                          age: Optional[int] = None) -> Reply:
         """Last guard: a safety-net hit always leads with the emergency route."""
         if not safety.urgent or reply.urgent:
             return reply
         audience = replies.content.audience_or_default(audience)
         reply.urgent = True
-        reply.messages.insert(0, replies.message(replies.content.emergency(audience)))
-        reply.services = replies.emergency_first(reply.services, audience)
+        reply.messages.insert(0, replies.message(replies.content.emergency(audience, age)))
+        reply.services = replies.emergency_first(reply.services, audience, age)
         return reply
 
     @property

@@ -4,10 +4,16 @@
 - emergency.yml: the emergency route, first in every urgent reply
 - all_services.yml: "show me all services" and the degraded-mode lists
 - <intent>.yml: per topic intent and audience: intro, steps, ordered service ids
+- situations/<name>.yml: the same for a situation the context cues recognise within a topic
+  ("I have someone else's nude", "I'm worried about my own sexual thoughts")
+- urgent_steps.yml: steps that fit the danger the safety net found, first in an urgent reply
+
+A young person aged 18 or over gets the `young_adult` block where a file has one, so texts
+follow the same age rules as the service cards (no Childline or Report Remove for adults).
 """
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import yaml
 
@@ -15,6 +21,11 @@ from bot import BOT_DIR, directory
 from bot.taxonomy import AUDIENCES, DEFAULT_AUDIENCE
 
 CONTENT_DIR = BOT_DIR / "content"
+SITUATIONS_DIR = CONTENT_DIR / "situations"
+# From this age a young person gets adult routes (Report Remove and Childline's own limits
+# are on the service cards; the texts follow the `young_adult` block).
+ADULT_AGE = 18
+FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,10 @@ class Guidance:
 
 @lru_cache(maxsize=None)
 def _file(name: str) -> dict:
-    with open(CONTENT_DIR / f"{name}.yml", encoding="utf-8") as f:
+    path = CONTENT_DIR / f"{name}.yml"
+    if not path.exists() and (SITUATIONS_DIR / f"{name}.yml").exists():
+        path = SITUATIONS_DIR / f"{name}.yml"
+    with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 
@@ -36,8 +50,23 @@ def audience_or_default(audience) -> str:
     return audience if audience in AUDIENCES else DEFAULT_AUDIENCE
 
 
-def guidance(intent: str, audience: str) -> Guidance:
-    block = _file(intent)[audience_or_default(audience)]
+def is_young_adult(audience: str, age: Optional[int]) -> bool:
+    return audience_or_default(audience) == "young_person" and age is not None and age >= ADULT_AGE
+
+
+def block(data: dict, audience: str, age: Optional[int] = None):
+    """The block for this audience; the `young_adult` one for a young person aged 18+."""
+    if is_young_adult(audience, age) and "young_adult" in data:
+        return data["young_adult"]
+    return data[audience_or_default(audience)]
+
+
+def guidance(intent: str, audience: str, age: Optional[int] = None) -> Guidance:
+    block_ = block(_file(intent), audience, age)
+    return _guidance(block_)
+
+
+def _guidance(block: dict) -> Guidance:
     return Guidance(
         block["intro"], list(block["steps"]), list(block["services"]),
         block.get("what_next"), block.get("report"),
@@ -56,6 +85,34 @@ def button_title(key: str) -> str:
     return _file("conversation")["buttons"][key]
 
 
+def small_talk(key: str, audience: str, age: Optional[int] = None) -> Tuple[str, List[str]]:
+    """(text, service ids). A text may differ by audience: {young_person, parent, ...}."""
+    value = _file("conversation")[key]
+    if not isinstance(value, dict):
+        return value, []
+    chosen = block(value, audience, age)
+    if isinstance(chosen, dict):
+        return chosen["text"], list(chosen.get("services") or [])
+    return chosen, []
+
+
+def situations() -> List[str]:
+    return sorted(p.stem for p in SITUATIONS_DIR.glob("*.yml"))
+
+
+def situation_topic(name: Optional[str]) -> Optional[str]:
+    return _file(name).get("topic") if name in situations() else None
+
+
+def urgent_steps(danger: Optional[str], intent: str, audience: str, age: Optional[int] = None) -> List[str]:
+    """Steps that fit the danger the safety net found (bot/content/urgent_steps.yml). None when
+    the topic's own steps are already about that danger (self-harm steps for a suicide risk)."""
+    entry = _file("urgent_steps").get(danger or "")
+    if not entry or intent in (entry.get("skip_for_intents") or []):
+        return []
+    return list(block(entry, audience, age))
+
+
 def emergency(audience: str, age: Optional[int] = None) -> str:
     key = audience_or_default(audience)
     if key == "young_person" and not directory.get("childline").suits_age(age):
@@ -66,15 +123,14 @@ def emergency(audience: str, age: Optional[int] = None) -> str:
     )
 
 
-def all_services(audience: str) -> List[str]:
-    return list(_file("all_services")[audience_or_default(audience)])
+def all_services(audience: str, age: Optional[int] = None) -> List[str]:
+    return list(block(_file("all_services"), audience, age))
 
 
-def crisis_services(audience: str) -> List[str]:
-    return list(_file("all_services")["crisis"][audience_or_default(audience)])
+def crisis_services(audience: str, age: Optional[int] = None) -> List[str]:
+    return list(block(_file("all_services")["crisis"], audience, age))
 
 
 def guidance_intents() -> List[str]:
     """Intents that have a guidance file."""
-    fixed = {"conversation", "emergency", "all_services", "danger"}
-    return sorted(p.stem for p in CONTENT_DIR.glob("*.yml") if p.stem not in fixed)
+    return sorted(p.stem for p in CONTENT_DIR.glob("*.yml") if p.stem not in FIXED_FILES)

@@ -34,9 +34,11 @@ class Cues:
     age: Optional[int] = None
     platform: Optional[str] = None
     person: Optional[str] = None
+    situation: Optional[str] = None  # bot/content/situations/<name>.yml
 
     def as_dict(self) -> Dict:
-        return {"audience": self.audience, "age": self.age, "platform": self.platform, "person": self.person}
+        return {"audience": self.audience, "age": self.age, "platform": self.platform, "person": self.person,
+                "situation": self.situation}
 
     def entities(self) -> List[Dict]:
         found = {"age": self.age, "platform": self.platform, "person": self.person}
@@ -55,7 +57,8 @@ class ContextCues:
             config = yaml.safe_load(f)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.labels = {}
-        groups = [("audience", config["audience"]), ("platform", config["platforms"]), ("person", config["persons"])]
+        groups = [("audience", config["audience"]), ("platform", config["platforms"]), ("person", config["persons"]),
+                  ("situation", config.get("situations") or {})]
         for kind, mapping in groups:
             for value, phrases in mapping.items():
                 key = f"{kind}:{value}"
@@ -83,7 +86,8 @@ class ContextCues:
                 audience = "young_person"
             elif whose == "child" and owner in ("my", "our"):
                 audience = "parent"
-        return Cues(audience=audience, age=age, platform=found.get("platform"), person=found.get("person"))
+        return Cues(audience=audience, age=age, platform=found.get("platform"), person=found.get("person"),
+                    situation=found.get("situation"))
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,10 @@ from bot.taxonomy import DEFAULT_AUDIENCE
 
 # The reply is sent to the client as a custom message with this key; the API reads it.
 PAYLOAD_KEY = "signpost"
+# The first card of every urgent reply: 999, and the silent 55 call in its summary.
+EMERGENCY = "emergency_999"
+# At most this many steps when urgent steps for the danger come before the topic's own.
+MAX_URGENT_STEPS = 5
 # Topics where "use the report button in <app>" is sound advice.
 REPORTABLE = {"bullying", "image_sharing", "grooming", "radicalisation", "relationship_abuse",
               "scams_hacking", "exploitation", "harmful_content"}
@@ -41,6 +45,11 @@ class Reply:
         }
 
 
+def topic_of(intent: Optional[str]) -> Optional[str]:
+    """The topic of a topic intent, or of a situation (bot/content/situations/)."""
+    return taxonomy.topic_for(intent) or content.situation_topic(intent)
+
+
 def for_age(services: List[str], audience: str, age: Optional[int]) -> List[str]:
     """Drops services a young person is too young or too old for (e.g. 13+ or under-19)."""
     if audience != "young_person" or age is None:
@@ -50,9 +59,12 @@ def for_age(services: List[str], audience: str, age: Optional[int]) -> List[str]
 
 
 def emergency_first(services: List[str], audience: str, age: Optional[int] = None) -> List[str]:
-    """Police Scotland (999) first; for a young person Childline second; no duplicates."""
-    childline = audience == "young_person" and directory.get("childline").suits_age(age)
-    lead = ["police_scotland"] + (["childline"] if childline else [])
+    """The emergency card (999, with the silent 55 call) first; for a young person Childline
+    second, or Samaritans for a young adult too old for Childline (the same services the
+    emergency line names); no duplicates."""
+    lead = [EMERGENCY]
+    if audience == "young_person":
+        lead.append("childline" if directory.get("childline").suits_age(age) else "samaritans")
     return lead + [s for s in services if s not in lead]
 
 
@@ -75,8 +87,11 @@ def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
     return buttons
 
 
-def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optional[str]) -> str:
+def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optional[str],
+                first: Optional[List[str]] = None) -> str:
     steps = list(guide.steps)
+    if first:  # steps that fit the danger come before the topic's usual steps
+        steps = (first + [s for s in steps if s not in first])[:MAX_URGENT_STEPS]
     if platform and topic in REPORTABLE:
         steps.append(content.conversation("platform_step").format(platform=platform))
     return content.conversation("steps_heading") + "\n" + "\n".join(f"• {s}" for s in steps)
@@ -108,16 +123,20 @@ def signpost(
     platform: Optional[str] = None,
     also: Optional[str] = None,
     runner_up: Optional[str] = None,
+    danger: Optional[str] = None,
 ) -> Reply:
+    """danger: the safety net's first category ("meeting", "immediate_danger" ...); in an
+    urgent reply its steps (bot/content/urgent_steps.yml) come before the topic's."""
     audience = content.audience_or_default(audience)
-    guide = content.guidance(intent, audience)
-    topic = taxonomy.topic_for(intent)
+    guide = content.guidance(intent, audience, age)
+    topic = topic_of(intent)
     urgent = urgent or taxonomy.is_urgent_intent(intent)
     services = for_age(guide.services, audience, age)
+    first = content.urgent_steps(danger, intent, audience, age) if urgent else []
     if urgent:
         services = emergency_first(services, audience, age)
     messages = [message(content.emergency(audience, age))] if urgent else []
-    messages += [message(guide.intro), message(_steps_text(guide, topic, platform))]
+    messages += [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
     if guide.what_next:
         messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
     messages.append(message(content.conversation("services_heading"), follow_up_buttons(offer_audience)))
@@ -128,10 +147,11 @@ def signpost(
 def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
     """'What to do now', 'How to report' or 'Talk to someone now' for the last topic."""
     audience = content.audience_or_default(audience)
-    guide = content.guidance(intent, audience)
+    urgent = urgent or taxonomy.is_urgent_intent(intent)  # as its first answer was
+    guide = content.guidance(intent, audience, age)
     services = for_age(guide.services, audience, age)
     if kind == "steps":
-        text = _steps_text(guide, taxonomy.topic_for(intent), None)
+        text = _steps_text(guide, topic_of(intent), None)
     elif kind == "report":
         text = f"{content.conversation('report_heading')}\n{guide.report or guide.steps[-1]}"
     else:  # talk: services someone can phone or text now
@@ -141,12 +161,17 @@ def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional
         services = emergency_first(services, audience, age)
     messages = [message(content.emergency(audience, age))] if urgent else []
     messages.append(message(text, follow_up_buttons(False)))
-    return Reply(taxonomy.topic_for(intent), urgent, messages, services, intent)
+    return Reply(topic_of(intent), urgent, messages, services, intent)
 
 
-def small_talk(key: str, with_menu: bool = False) -> Reply:
+def small_talk(key: str, with_menu: bool = False, audience: Optional[str] = None,
+               age: Optional[int] = None) -> Reply:
+    """Texts that differ by who is asking ("are you a bot?" points a parent or teacher to
+    their own lines, not Childline) come with those lines as cards."""
     buttons = menu_buttons() if with_menu else []
-    return Reply(messages=[message(content.conversation(key), buttons)], intent=key)
+    text, services = content.small_talk(key, audience or DEFAULT_AUDIENCE, age)
+    return Reply(messages=[message(text, buttons)], services=for_age(services, audience or DEFAULT_AUDIENCE, age),
+                 intent=key)
 
 
 def clarify(likely: Optional[List[str]] = None) -> Reply:
@@ -175,14 +200,14 @@ def misunderstood(audience: str, after_urgent: bool, age: Optional[int] = None) 
             message(content.emergency(audience, age)),
             message(content.conversation("misunderstood_after_urgent"), menu_buttons()),
         ],
-        services=emergency_first(content.crisis_services(audience), audience, age),
+        services=emergency_first(for_age(content.crisis_services(audience, age), audience, age), audience, age),
     )
 
 
-def all_services(audience: str) -> Reply:
+def all_services(audience: str, age: Optional[int] = None) -> Reply:
     return Reply(
         messages=[message(content.conversation("all_services_heading"))],
-        services=content.all_services(audience),
+        services=for_age(content.all_services(audience, age), audience, age),
     )
 
 
@@ -192,12 +217,13 @@ def audience_set(audience: str) -> Reply:
     )
 
 
-def degraded(audience: Optional[str], urgent: bool) -> Reply:
+def degraded(audience: Optional[str], urgent: bool, age: Optional[int] = None) -> Reply:
     """What the API says when the assistant cannot answer: never a blank."""
     audience = content.audience_or_default(audience or DEFAULT_AUDIENCE)
-    messages = [message(content.emergency(audience))] if urgent else []
+    messages = [message(content.emergency(audience, age))] if urgent else []
     messages.append(message(content.conversation("degraded")))
-    services = content.crisis_services(audience) if urgent else content.all_services(audience)[:4]
+    services = content.crisis_services(audience, age) if urgent else content.all_services(audience, age)[:4]
+    services = for_age(services, audience, age)
     if urgent:
-        services = emergency_first(services, audience)
+        services = emergency_first(services, audience, age)
     return Reply(None, urgent, messages, services)

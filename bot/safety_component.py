@@ -6,7 +6,8 @@ to the parse data, so actions can read them from `tracker.latest_message`. A mes
 urgent when the net fires or when bot.sentence_risk found a sentence that is confidently an
 urgent intent. When it is urgent and the classifier found no topic (greeting, out of scope,
 low confidence ...), the intent is replaced with the urgent one, so the dialogue signposts
-instead of chatting.
+instead of chatting. A situation the context cues recognise
+("someone else's nude", "my own sexual thoughts") does the same with its topic's intent.
 """
 from typing import Any, Dict, List, Optional
 
@@ -18,6 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import content, taxonomy
 from bot.context_cues import ContextCues, shared_context_cues
 from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
 from bot.sentence_risk import RISK_KEY, second_concern
@@ -61,6 +63,15 @@ class SafetyNetClassifier(GraphComponent):
                 msg.set(
                     INTENT,
                     {"name": result.intent, "confidence": 1.0, "overridden_by": "safety_net"},
+                    add_to_output=True,
+                )
+            elif not result.urgent and cues.situation and topic_for(name) is None:
+                # "I'm worried about my own sexual thoughts": a situation the context cues know
+                # (bot/content/situations/) is signposted under its topic, never left unanswered.
+                topic = content.situation_topic(cues.situation)
+                msg.set(
+                    INTENT,
+                    {"name": taxonomy.primary_intent(topic), "confidence": 1.0, "overridden_by": "context_cues"},
                     add_to_output=True,
                 )
             topic = topic_for((msg.get(INTENT) or {}).get("name"))

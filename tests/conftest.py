@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from bot import ROOT
 
 MODEL = ROOT / "models" / "schoolbot.tar.gz"
-REFERENCE = ROOT.parent / "shared" / "reference" / "services.md"
 
 
 def free_port() -> int:
@@ -73,9 +72,3 @@ def chat(client):
         return response.json()
 
     return send
-
-
-@pytest.fixture(scope="session")
-def reference_text() -> str:
-    assert REFERENCE.exists(), f"the verified service reference is missing: {REFERENCE}"
-    return REFERENCE.read_text(encoding="utf-8")

@@ -34,7 +34,7 @@ def test_sextortion_reply_leads_with_999_and_childline():
     assert "0800 1111" in texts[0]
     assert payload["topic"] == "image_sharing" and payload["urgent"] is True
     ids = [s["id"] for s in payload["services"]]
-    assert ids[:2] == ["police_scotland", "childline"]
+    assert ids[:2] == ["emergency_999", "childline"]
     assert "childline_report_remove" in ids
     steps = " ".join(texts).lower()
     assert "pay" in steps and "delete" in steps  # don't pay; deactivate rather than delete
@@ -68,7 +68,7 @@ def test_parent_audience_from_metadata_gets_adult_services_and_is_remembered():
 def test_urgent_parent_reply_starts_with_999_without_childline_first():
     texts, payload, _, _ = run(ActionSignpost(), tracker("self_harm", slots={"audience": "parent"}))
     assert texts[0].startswith("If a child is in danger now, call 999")
-    assert payload["services"][0]["id"] == "police_scotland"
+    assert payload["services"][0]["id"] == "emergency_999"
 
 
 def test_saying_you_are_a_teacher_reanswers_the_last_topic_for_staff():

@@ -91,3 +91,25 @@ def test_platform_named_in_steps_for_reportable_topics():
     assert any("report button in Snapchat" in m["text"] for m in reply.messages)
     reply = replies.signpost("self_harm", "young_person", True, platform="Snapchat")
     assert not any("Snapchat" in m["text"] for m in reply.messages)
+
+
+@pytest.mark.parametrize("name", content.situations() + ["danger"])
+def test_situation_and_danger_texts_for_young_people_have_a_reading_age_of_about_11(name):
+    block = content._file(name)["young_person"]
+    for text in filter(None, [block["intro"], " ".join(block["steps"]), block.get("what_next"), block.get("report")]):
+        assert textstat.flesch_kincaid_grade(text) <= 6, f"{name}: {text}"
+
+
+@pytest.mark.parametrize("name", INTENTS + ["danger"] + content.situations())
+def test_young_adult_texts_stay_plain(name):
+    block = content._file(name)["young_adult"]
+    for text in filter(None, [block["intro"], " ".join(block["steps"]), block.get("what_next"), block.get("report")]):
+        assert textstat.flesch_kincaid_grade(text) <= 8, f"{name}: {text}"
+        assert not BLAME.search(text)
+
+
+def test_urgent_steps_for_young_people_are_plain():
+    steps = content._file("urgent_steps")
+    for name, entry in steps.items():
+        for key in ("young_person", "young_adult"):
+            assert textstat.flesch_kincaid_grade(" ".join(entry[key])) <= 6, (name, key)

@@ -39,7 +39,7 @@ def test_action_server_down_then_back(fragile):
     urgent = post(client, "i want to kill myself", session)
     assert urgent["degraded"] is True and urgent["urgent"] is True
     assert "999" in urgent["messages"][0]["text"] and "0800 1111" in urgent["messages"][0]["text"]
-    assert [s["id"] for s in urgent["services"][:2]] == ["police_scotland", "childline"]
+    assert [s["id"] for s in urgent["services"][:2]] == ["emergency_999", "childline"]
 
     calm = post(client, "how do i set up parental controls", session)
     assert calm["degraded"] is True and calm["urgent"] is False

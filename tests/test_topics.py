@@ -27,7 +27,7 @@ CASES = [
     ("somebody got into my instagram and changed the password and email", "scams_hacking", "police_scotland", None),
     ("i paid for a ps5 off a seller on facebook and they blocked me", "scams_hacking", "cybercrime_reporting_scotland", None),
     ("got a text saying my parcel was held and i put my card details in", "scams_hacking", "cybercrime_reporting_scotland", "parent"),
-    ("older boys said they'd pay me to drop off bags in another town", "exploitation", "fearless", None),
+    ("older boys said they'd pay me to drop off bags in another town", "exploitation", "modern_slavery_helpline", None),
     ("a guy on insta offered me 300 quid if i let him use my bank card", "exploitation", "childline", None),
     ("my son has new trainers and cash and is travelling to other cities, i think he's running drugs", "exploitation", "crimestoppers", "parent"),
     ("a video of someone getting beaten up came up on my feed and i cant stop thinking about it", "harmful_content", "childline", None),

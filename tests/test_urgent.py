@@ -37,7 +37,8 @@ def test_urgent_message_leads_with_emergency_route(chat, message):
     first = reply["messages"][0]["text"]
     assert "999" in first and "0800 1111" in first, first
     assert not first.rstrip().endswith("?"), "an urgent reply never opens with a question"
-    assert [s["id"] for s in reply["services"][:2]] == ["police_scotland", "childline"]
+    assert [s["id"] for s in reply["services"][:2]] == ["emergency_999", "childline"]
+    assert reply["services"][0]["phone"] == "999"
 
 
 @pytest.mark.parametrize("audience", ["parent", "professional"])
@@ -45,7 +46,7 @@ def test_urgent_reply_for_adults_still_starts_with_999(chat, audience):
     reply = chat("my child says she wants to kill herself", audience=audience)
     assert reply["urgent"] is True
     assert "999" in reply["messages"][0]["text"]
-    assert reply["services"][0]["id"] == "police_scotland"
+    assert reply["services"][0]["id"] == "emergency_999"
 
 
 def test_parent_recognised_from_text_gets_999_first_and_adult_services(chat):
@@ -53,7 +54,7 @@ def test_parent_recognised_from_text_gets_999_first_and_adult_services(chat):
     assert reply["urgent"] is True and reply["topic"] == "self_harm"
     assert reply["messages"][0]["text"].startswith("If a child is in danger now, call 999")
     ids = [s["id"] for s in reply["services"]]
-    assert ids[0] == "police_scotland" and "nhs24_111" in ids
+    assert ids[0] == "emergency_999" and "nhs24_111" in ids
 
 
 def test_you_misunderstood_after_urgent_keeps_emergency_info(chat):

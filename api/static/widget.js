@@ -126,6 +126,8 @@
     ".bot{background:#f3f2f1}",
     ".you{background:#e3ecf8;margin-left:auto;width:fit-content}",
     ".urgent{background:#fdecea;border-left:6px solid #b00020;font-weight:700}",
+    ".urgent a{color:#1b1b1b;text-decoration:underline;text-underline-offset:2px}",
+    ".card.emergency{border-left:6px solid #b00020}",
     ".note{background:#fff7d6;border-left:6px solid #6b5200}",
     ".intro p{margin:0 0 8px}",
     ".intro p:last-child{margin:0}",
@@ -353,7 +355,7 @@
   }
 
   function serviceCard(s) {
-    var card = el("div", "card");
+    var card = el("div", "card" + (s.phone === "999" ? " emergency" : ""));
     card.appendChild(el("h3", null, clean(s.name, 120)));
     if (s.summary) card.appendChild(el("p", null, String(s.summary)));
     var links = el("div", "links");
@@ -376,6 +378,21 @@
     return card;
   }
 
+  // The first line of an urgent reply: 999 and the helpline numbers it names (Childline, or
+  // Samaritans for a young adult) become tel: links, one tap away. Text nodes and <a> only.
+  function emergencyLine(p, text, services) {
+    var numbers = { "999": "999" };
+    services.forEach(function (s) {
+      var tel = dialable(s.phone);
+      if (tel && s.phone) numbers[String(s.phone).trim()] = tel;
+    });
+    String(text).split(/(\d[\d ]*\d)/).forEach(function (part, i) {
+      var tel = i % 2 === 1 ? numbers[part.trim()] : null;
+      if (tel) p.appendChild(link("tel:" + tel, part));
+      else if (part) p.appendChild(document.createTextNode(part));
+    });
+  }
+
   function replyNode(r) {
     var group = el("div", "reply");
     var buttons = [];
@@ -383,13 +400,20 @@
       var urgent = r.urgent && i === 0;
       var p = el("p", "msg bot" + (urgent ? " urgent" : ""));
       if (i === 0) p.appendChild(hidden(urgent ? "Assistant, urgent: " : "Assistant: "));
-      p.appendChild(document.createTextNode(m.text));
+      if (urgent) emergencyLine(p, m.text, r.services);
+      else p.appendChild(document.createTextNode(m.text));
       group.appendChild(p);
       buttons = buttons.concat(m.buttons);
     });
-    // The school's own contact comes after the emergency route and before national services.
-    if (r.topic && config.contact) group.appendChild(schoolCard());
-    r.services.forEach(function (s) { group.appendChild(serviceCard(s)); });
+    // The school's own contact: on every topic reply before the national services, and on
+    // every urgent reply (topic or not) right after the emergency (999) card.
+    var school = config.contact && (r.topic || r.urgent);
+    var schoolAt = r.urgent && r.services.length && r.services[0].phone === "999" ? 1 : 0;
+    r.services.forEach(function (s, i) {
+      if (school && i === schoolAt) group.appendChild(schoolCard());
+      group.appendChild(serviceCard(s));
+    });
+    if (school && r.services.length <= schoolAt) group.appendChild(schoolCard());
     if (buttons.length) group.appendChild(choices(buttons));
     return group;
   }

@@ -334,14 +334,31 @@ def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
     expect(first).to_contain_text("If you are in danger now, call 999")
     parts = reply_parts(reply)
     school = parts.index("card school")
+    emergency = parts.index("card emergency")
     services = [i for i, c in enumerate(parts) if c == "card"]
     assert parts[0] == "msg bot urgent"
-    assert 0 < school < services[0], parts
+    assert 0 < emergency < school < services[0], parts  # 999 card, then the school, then the rest
+    expect(reply.locator(".card.emergency").get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+    # The first line's numbers are one tap: 999 and Childline.
+    expect(first.get_by_role("link", name="999", exact=True)).to_have_attribute("href", "tel:999")
+    expect(first.get_by_role("link", name="0800 1111", exact=True)).to_have_attribute("href", "tel:08001111")
     card = reply.locator(".school")
     expect(card.get_by_role("heading")).to_have_text("Talk to someone at your school")
     expect(card).to_contain_text("Mrs A. Reid")
     expect(card).to_contain_text("Glenview High School")
     expect(card).to_contain_text("Guidance Base (Room 14)")
+
+
+def test_school_contact_on_every_urgent_reply_even_without_a_topic(visit):
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    send(page, "i want to kill myself")
+    again = send(page, "you misunderstood, that's not what i meant")  # urgent, no topic
+    parts = reply_parts(again)
+    assert parts[0] == "msg bot urgent"
+    assert parts.index("card emergency") < parts.index("card school"), parts
+    expect(again.locator(".msg").first.get_by_role("link", name="999", exact=True)).to_have_attribute("href", "tel:999")
 
 
 def test_school_contact_only_on_topic_replies(visit):
