@@ -14,23 +14,25 @@ from bot.taxonomy import is_urgent_intent, topic_for
 from bot.uncertainty import ranked_topics
 
 RISK_KEY = "sentence_risk"
-URGENT_THRESHOLD = 0.6  # a sentence this sure of an urgent intent makes the message urgent
+URGENT_THRESHOLD = 0.7  # a sentence this likely to be urgent (any urgent intent) makes the message urgent
 CONCERN_THRESHOLD = 0.5  # a sentence this sure of another topic may be a second concern
 CONCERN_RANK = 3  # ... when the whole message also ranks that topic among its top three
 
 
 def judge(labels: List[Dict], urgent_threshold: float = URGENT_THRESHOLD,
           concern_threshold: float = CONCERN_THRESHOLD) -> Dict[str, Any]:
-    """`labels`: one {intent, confidence} per sentence. A one-sentence message is left to
-    the whole-message classifier."""
+    """`labels`: one {intent, confidence, urgent_intent, urgent_confidence} per sentence. A
+    one-sentence message is left to the whole-message classifier."""
     result: Dict[str, Any] = {"urgent": False, "intent": None, "sentence": None, "topics": [],
                               "labels": labels}
     if len(labels) < 2:
         return result
     for index, label in enumerate(labels):
         intent, confidence = label["intent"], label["confidence"]
-        if is_urgent_intent(intent) and confidence >= urgent_threshold and not result["urgent"]:
-            result.update(urgent=True, intent=intent, sentence=index, confidence=confidence)
+        risk = label.get("urgent_confidence", confidence if is_urgent_intent(intent) else 0.0)
+        if risk >= urgent_threshold and not result["urgent"]:
+            result.update(urgent=True, intent=label.get("urgent_intent", intent), sentence=index,
+                          confidence=risk)
         topic = topic_for(intent)
         if topic and confidence >= concern_threshold and topic not in result["topics"]:
             result["topics"].append(topic)

@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import sentence_risk
 from bot.sentence_features import SENTENCE_VECTORS_KEY
+from bot.taxonomy import is_urgent_intent
 
 RANKING_LENGTH = 10
 
@@ -146,10 +147,20 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def sentence_labels(self, vectors: np.ndarray) -> List[Dict]:
+        """Per sentence: its best intent, and how likely it is to be any urgent intent at all
+        (a sentence split between "danger" and "self_harm" is still urgent)."""
         probs = self.sentences.probabilities(vectors)
-        best = probs.argmax(axis=1)
-        return [{"intent": self.sentences.classes[j], "confidence": round(float(probs[i, j]), 3)}
-                for i, j in enumerate(best)]
+        urgent = np.array([is_urgent_intent(c) for c in self.sentences.classes])
+        labels = []
+        for row in probs:
+            best = int(row.argmax())
+            urgent_best = int(np.where(urgent, row, -1.0).argmax()) if urgent.any() else best
+            labels.append({
+                "intent": self.sentences.classes[best], "confidence": round(float(row[best]), 3),
+                "urgent_intent": self.sentences.classes[urgent_best],
+                "urgent_confidence": round(float(row[urgent].sum()), 3),
+            })
+        return labels
 
     def _judge(self, vectors: np.ndarray) -> Dict:
         if len(vectors) < 2:
