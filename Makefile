@@ -101,6 +101,7 @@ redis-deps:
 .PHONY: bench bench-profile
 bench: model redis-deps
 	$(PY) -m bench.run
+	$(PY) -m bench.encoder_cost
 
 # Where a turn's time goes: py-spy samples one API worker under load.
 bench-profile: model
