@@ -173,3 +173,75 @@ def test_a_negated_hit_is_not_urgent(text):
 @pytest.mark.parametrize("text", STILL_URGENT)
 def test_negation_never_hides_a_risk_to_life_or_ongoing_violence(text):
     assert shared_safety_net().check(text).urgent
+
+
+# Long stories where one sentence holds the danger: a short variant of each kind that must fire,
+# and an ordinary sentence near it that must not.
+ONE_SENTENCE_DANGER = [
+    ("i left a letter for ma dad, its under ma pillow", "suicide_self_harm"),
+    ("yous wont have to put up wi me much longer", "suicide_self_harm"),
+    ("ive picked a place where im gonna end things", "suicide_self_harm"),
+    ("the morra is when a do it", "suicide_self_harm"),
+    ("she's figured out which bridge", "suicide_self_harm"),
+    ("his favourite things are labelled for his wee brother", "suicide_self_harm"),
+    ("ye'll need a new jaw efter school", "violence_threat"),
+    ("you'll regret ever being born", "violence_threat"),
+    ("they're gonna go down the mosque on friday with baseball bats", "violence_threat"),
+    ("he wants to hurt as many people as he can", "violence_threat"),
+    ("someone shared the floor plan of the synagogue", "violence_threat"),
+    ("theres a man at the door and i cannae get oot", "immediate_danger"),
+    ("they shut me in a shed", "immediate_danger"),
+    ("he went oot on friday n hasnt come hame", "immediate_danger"),
+    ("his location just stopped updating", "immediate_danger"),
+    ("shes not answering anybody", "immediate_danger"),
+    ("she's standing on the edge of the roof", "immediate_danger"),
+    ("they wont let her oot until she's sold it all", "criminal_exploitation"),
+    ("my pal just swallowed loads of nutmeg", "dangerous_challenge"),
+    ("he necked a whole bottle of calpol", "dangerous_challenge"),
+    ("they're setting their arms alight with deodorant", "dangerous_challenge"),
+    ("a group is lying on the railway line", "dangerous_challenge"),
+    ("they're jumpin aff the harbour wall", "dangerous_challenge"),
+    ("the boss makes me dae things wi his mates", "sexual_abuse"),
+    ("he sends men round to her flat", "sexual_abuse"),
+    ("hes coming to hand them over in person", "meeting"),
+    ("the man is coming to my school gates", "meeting"),
+]
+
+ONE_SENTENCE_NEAR_MISSES = [
+    "i left a note for my mum saying im at the park",
+    "we won't have to put up with this weather much longer",
+    "im going to end things with my boyfriend",
+    "friday is when the homework is due",
+    "i worked out which bus to take",
+    "i need a new phone",
+    "i'll regret ever buying this phone",
+    "we went to cricket practice with our bats",
+    "kill as many zombies as you can in fortnite",
+    "the floor plan of the new school",
+    "close the door so i can hear",
+    "the results haven't come back yet",
+    "my location stopped working on snapchat",
+    "she's not answering my question",
+    "sitting at the edge of the pool",
+    "not allowed out until i finish my homework",
+    "the challenge where u take a load of benadryl, is it real",
+    "i took some cough medicine for my cold",
+    "lynx africa is fire",
+    "walk along the railway path",
+    "we jumped in the sea on holiday",
+    "my mum makes me do stuff with my brother",
+    "i'll give it to her in person",
+    "my mum is coming to the school gates",
+]
+
+
+@pytest.mark.parametrize("text,category", ONE_SENTENCE_DANGER)
+def test_one_sentence_dangers_are_flagged(text, category):
+    result = shared_safety_net().check(text)
+    assert result.urgent and category in result.categories, result
+
+
+@pytest.mark.parametrize("text", ONE_SENTENCE_NEAR_MISSES)
+def test_one_sentence_near_misses_are_not_flagged(text):
+    result = shared_safety_net().check(text)
+    assert not result.urgent, result.matches
