@@ -245,3 +245,35 @@ def test_one_sentence_dangers_are_flagged(text, category):
 def test_one_sentence_near_misses_are_not_flagged(text):
     result = shared_safety_net().check(text)
     assert not result.urgent, result.matches
+
+
+# Kinds added after the long-form held-out review (issue 9): suicide planning said without the
+# words, attack slang from extremist and incel spaces, strangers near a child's home, burns
+# and roof jumps done for a dare. Our own wordings, not the held-out texts.
+REVIEW_KINDS = [
+    ("ive picked a date and i feel calmer now", "suicide_self_harm"),
+    ("she put up a picture of the sea with 'last view' written on it", "suicide_self_harm"),
+    ("someone in the server keeps posting about the day of the rope", "revenge_threat"),
+    ("my cousin says hes going er one day and laughs", "revenge_threat"),
+    ("he says the mass shooter was a hero", "revenge_threat"),
+    ("two men from the comments are outside my house", "immediate_danger"),
+    ("they dared him to spray deodorant on his leg until it blistered", "dangerous_challenge"),
+    ("lets see how long you can take it, its the deodorant challenge", "dangerous_challenge"),
+    ("the boys are doing backflips off the garage roof after tea", "dangerous_challenge"),
+]
+REVIEW_CLEAR = [
+    "we picked a date for the school trip",
+    "can i buy deodorant at the school shop",
+    "our garage roof is leaking, who fixes that",
+]
+
+
+@pytest.mark.parametrize("text,category", REVIEW_KINDS)
+def test_flags_kinds_found_in_the_long_form_review(text, category):
+    result = shared_safety_net().check(text)
+    assert result.urgent and category in result.categories, result
+
+
+@pytest.mark.parametrize("text", REVIEW_CLEAR)
+def test_review_patterns_leave_ordinary_sentences_alone(text):
+    assert not shared_safety_net().check(text).urgent
