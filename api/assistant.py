@@ -12,6 +12,7 @@ from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
 from api import perf
+from api.schemas import as_text
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
@@ -42,8 +43,15 @@ class Assistant:
     def is_ready(self) -> bool:
         return self.agent.is_ready()
 
-    async def respond(self, session_id: str, text: str, audience: Optional[str]) -> Tuple[Reply, bool]:
-        """Returns (reply, degraded)."""
+    async def respond(self, session_id: str, text: Optional[str], audience: Optional[str],
+                      payload: Optional[str] = None) -> Tuple[Reply, bool]:
+        """Returns (reply, degraded).
+
+        `payload` is a button's payload, already checked against the known list: the only input
+        Rasa may read as intent syntax. Typed `text` is made plain text first (a leading "/"
+        goes), so it is never parsed as "/intent{entities}".
+        """
+        text = payload if payload is not None else as_text(text or "")
         safety = self.net.check(text)
         started = time.perf_counter()
         try:

@@ -1,24 +1,53 @@
 """The API v1 contract (see DESIGN.md)."""
 import re
-from typing import List, Literal, Optional
+from typing import FrozenSet, List, Literal, Optional
 
 from pydantic import BaseModel, Field, StrictStr, validator
+
+from bot import taxonomy
 
 Audience = Literal["young_person", "parent", "professional"]
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
 # Control characters (except tab/newline) are stripped before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Rasa reads text starting with "/" as intent syntax ("/intent{...}"): typed text never may.
+_INTENT_PREFIX = re.compile(r"^[\s/]+")
 MAX_MESSAGE_CHARS = 1000
+
+
+def button_payloads() -> FrozenSet[str]:
+    """Every payload a button may send: "/<intent>" for the intents of bot/topics.yml (topic
+    menu, follow-ups, audience, "You also mentioned ..."), never with entities."""
+    return frozenset(f"/{intent}" for intent in taxonomy.intent_topics() if intent != "nlu_fallback")
+
+
+def as_text(value: str) -> str:
+    """Typed text as plain text: never intent syntax for Rasa's parser."""
+    return _INTENT_PREFIX.sub("", value) if value.lstrip().startswith("/") else value
 
 
 class ChatRequest(BaseModel):
     session_id: Optional[StrictStr] = Field(None, regex=SESSION_ID)
-    message: StrictStr = Field(..., description="What the person typed (1-1000 characters).")
+    # Before `message`, so that message's check can see it.
+    payload: Optional[StrictStr] = Field(
+        None, description="A button's payload, exactly as the server offered it (e.g. `/audience_parent`).")
+    message: Optional[StrictStr] = Field(
+        None, description="What the person typed (1-1000 characters). Required unless `payload` is given.")
     audience: Optional[Audience] = None
 
-    @validator("message")
-    def clean_message(cls, value: str) -> str:
-        value = _CONTROL.sub("", value).strip()
+    @validator("payload")
+    def known_payload(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in button_payloads():
+            raise ValueError("payload must be one of the button payloads the assistant offers")
+        return value
+
+    @validator("message", always=True)
+    def clean_message(cls, value: Optional[str], values) -> Optional[str]:
+        if value is None:
+            if "payload" in values and values["payload"] is None:
+                raise ValueError("field required (a message, or a button's payload)")
+            return value
+        value = as_text(_CONTROL.sub("", value).strip()).strip()
         if not value:
             raise ValueError("message must not be empty")
         if len(value) > MAX_MESSAGE_CHARS:

@@ -67,8 +67,10 @@ def client(action_server_url):
 
 @pytest.fixture(scope="session")
 def chat(client):
-    def send(message, **fields):
-        response = client.post("/api/v1/chat", json={"message": message, **fields})
+    def send(message=None, **fields):
+        """chat("typed text", ...) or chat(payload="/intent", ...) for a button press."""
+        body = {"message": message} if message is not None else {}
+        response = client.post("/api/v1/chat", json={**body, **fields})
         assert response.status_code == 200, response.text
         return response.json()
 

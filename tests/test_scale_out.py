@@ -64,7 +64,8 @@ def cluster(action_server_url, tmp_path_factory):
 
 
 def post(base: str, message: str, session_id=None, audience=None, expect: int = 200) -> dict:
-    body = {"message": message}
+    # A button's payload ("/intent") goes in its own field; anything else is typed text.
+    body = {"payload": message} if message.startswith("/") else {"message": message}
     if session_id:
         body["session_id"] = session_id
     if audience:

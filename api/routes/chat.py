@@ -30,7 +30,8 @@ async def chat(body: ChatRequest, request: Request, response: Response):
     if limit:
         return rate_limited(limit)
     session_id = body.session_id or uuid.uuid4().hex
-    reply, degraded = await request.app.state.assistant.respond(session_id, body.message, body.audience)
+    reply, degraded = await request.app.state.assistant.respond(
+        session_id, body.message, body.audience, payload=body.payload)
     metrics.record_reply(reply.topic, reply.urgent, degraded)
     return ChatResponse(
         session_id=session_id,

@@ -363,7 +363,9 @@ def test_choosing_parent_changes_audience_for_later_turns(visit):
     with page.expect_request("**/api/v1/chat") as request:
         page.locator(".reply").last.get_by_role("button", name="I'm a parent or carer").click()
         expect(page.locator(".reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
-    assert request.value.post_data_json["message"] == "/audience_parent"
+    # The button's payload goes in its own field; typed text is never read as intent syntax.
+    assert request.value.post_data_json["payload"] == "/audience_parent"
+    assert "message" not in request.value.post_data_json
     with page.expect_request("**/api/v1/chat") as request:
         send(page, "my son is being picked on in a whatsapp group")
     assert request.value.post_data_json["audience"] == "parent"
