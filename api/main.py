@@ -13,7 +13,7 @@ from api import errors, logging_setup, metrics
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
-from api.security import GatewayMiddleware
+from api.security import BodyLimitMiddleware, GatewayMiddleware
 from api.settings import Settings
 from api.stores import Stores, build_stores
 from bot.safety_net import shared_safety_net
@@ -53,6 +53,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
     errors.install(app)
+    # Innermost: the body cap raises from the route's own receive (Starlette's
+    # BaseHTTPMiddleware would wrap the exception in an ExceptionGroup).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(GatewayMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,

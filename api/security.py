@@ -3,8 +3,10 @@ import time
 import uuid
 from typing import Iterable
 
+from fastapi import HTTPException  # FastAPI re-raises its own from a body read (Starlette's becomes a 400)
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, metrics
 from api.settings import Settings
@@ -17,6 +19,36 @@ def content_security_policy(origins: Iterable[str]) -> str:
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         f"frame-ancestors {ancestors}"
     )
+
+
+class BodyLimitMiddleware:
+    """Caps the bytes actually received, whatever the framing.
+
+    The Content-Length check (GatewayMiddleware) refuses a declared large body before reading
+    it; a chunked body declares no length, so this counts the bytes as they arrive and stops
+    reading at the cap: the route gets a 413 instead of the body, which is never parsed.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(413, f"Request body is larger than {self.max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited, send)
 
 
 class GatewayMiddleware(BaseHTTPMiddleware):
