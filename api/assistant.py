@@ -18,6 +18,12 @@ from api.settings import Settings
 log = logging.getLogger("api.assistant")
 
 
+def action_endpoint(settings: Settings) -> perf.KeepAliveEndpointConfig:
+    """The action server, with the shared token when one is set (actions/__main__.py)."""
+    headers = {"Authorization": f"Bearer {settings.action_token}"} if settings.action_token else None
+    return perf.KeepAliveEndpointConfig(url=settings.action_server_url, headers=headers)
+
+
 class Assistant:
     def __init__(self, agent: Agent, net: SafetyNet, settings: Settings):
         self.agent = agent
@@ -31,7 +37,7 @@ class Assistant:
             settings.model_path,
             tracker_store=tracker_store,
             lock_store=lock_store,
-            action_endpoint=perf.KeepAliveEndpointConfig(url=settings.action_server_url),
+            action_endpoint=action_endpoint(settings),
         )
         return cls(agent, net, settings)
 

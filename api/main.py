@@ -1,9 +1,11 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from contextlib import asynccontextmanager
 from typing import Optional
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -28,9 +30,21 @@ async def sweep_expired(stores: Stores, every_seconds: float) -> None:
         stores.sweep()
 
 
+def action_server_on_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     logging_setup.configure()
+    if not action_server_on_loopback(settings.action_server_url) and not settings.action_token:
+        # The action server then listens beyond loopback and needs the shared token (actions/__main__.py).
+        raise ValueError("SIGNPOST_ACTION_SERVER_URL is not on loopback: set SIGNPOST_ACTION_TOKEN "
+                         "(the same value for the API and the action server)")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

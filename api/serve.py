@@ -26,9 +26,8 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> Non
 
 
 def start_action_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], cwd=ROOT
-    )
+    # `python -m actions` listens on loopback only (actions/__main__.py).
+    process = subprocess.Popen([sys.executable, "-m", "actions", "--port", str(port)], cwd=ROOT)
     wait_for(f"http://127.0.0.1:{port}/health", process)
     return process
 

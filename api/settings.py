@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     cors_origins: List[str] = []
     # Redis for shared rate limits (and, later, trackers); None keeps everything in memory.
     redis_url: Optional[str] = None
+    # Shared token between the API and the action server (actions/__main__.py); required when
+    # the action server is not on loopback.
+    action_token: Optional[str] = None
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):

@@ -213,7 +213,7 @@ def start_redis(log_dir: Path, port: Optional[int] = None) -> Service:
 
 def start_action_server(log_dir: Path, port: Optional[int] = None) -> Service:
     port = port or free_port()
-    args = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    args = [sys.executable, "-m", "actions", "--port", str(port)]  # loopback only
     return _spawn("actions", args, f"http://{HOST}:{port}", child_env(), log_dir)
 
 

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 def start_action_server(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions", "--port", str(port)],  # loopback only, like `make run`
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
