@@ -16,6 +16,7 @@ from api.assistant import Assistant
 from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
 from api.security import BodyLimitMiddleware, GatewayMiddleware
+from api.sessions import SessionIds
 from api.settings import Settings
 from api.stores import Stores, build_stores
 from bot.safety_net import shared_safety_net
@@ -41,6 +42,9 @@ def action_server_on_loopback(url: str) -> bool:
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     logging_setup.configure()
+    if settings.redis_url and not settings.session_secret:
+        # Each process would sign with its own random key and refuse the others' session ids.
+        raise ValueError("SIGNPOST_REDIS_URL is set: set SIGNPOST_SESSION_SECRET to one random value for every replica")
     if not action_server_on_loopback(settings.action_server_url) and not settings.action_token:
         # The action server then listens beyond loopback and needs the shared token (actions/__main__.py).
         raise ValueError("SIGNPOST_ACTION_SERVER_URL is not on loopback: set SIGNPOST_ACTION_TOKEN "
@@ -66,6 +70,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app = FastAPI(title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
+    app.state.session_ids = SessionIds(settings.session_secret)
     errors.install(app)
     # Innermost: the body cap raises from the route's own receive (Starlette's
     # BaseHTTPMiddleware would wrap the exception in an ExceptionGroup).

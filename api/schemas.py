@@ -7,7 +7,11 @@ from pydantic import BaseModel, Field, StrictStr, validator
 from bot import taxonomy
 
 Audience = Literal["young_person", "parent", "professional"]
+# The form of a session id (what the widget stores); whether the server issued it is checked by
+# its signature (api/sessions.py). "$" also matches before a trailing newline, so the value is
+# checked again with fullmatch.
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
+_SESSION_ID_FULL = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Control characters (except tab/newline) are stripped before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Rasa reads text starting with "/" as intent syntax ("/intent{...}"): typed text never may.
@@ -34,6 +38,12 @@ class ChatRequest(BaseModel):
     message: Optional[StrictStr] = Field(
         None, description="What the person typed (1-1000 characters). Required unless `payload` is given.")
     audience: Optional[Audience] = None
+
+    @validator("session_id")
+    def whole_session_id(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _SESSION_ID_FULL.fullmatch(value):
+            raise ValueError("session_id must be 8-64 letters, digits, '-' or '_'")
+        return value
 
     @validator("payload")
     def known_payload(cls, value: Optional[str]) -> Optional[str]:

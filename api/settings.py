@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     cors_origins: List[str] = []
     # Redis for shared rate limits (and, later, trackers); None keeps everything in memory.
     redis_url: Optional[str] = None
+    # Key that signs session ids (api/sessions.py). None: a random key per process, fine for the
+    # embedded default (one process). Replicas or workers sharing Redis must share one value.
+    session_secret: Optional[str] = None
     # Shared token between the API and the action server (actions/__main__.py); required when
     # the action server is not on loopback.
     action_token: Optional[str] = None

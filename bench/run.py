@@ -257,7 +257,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if "api" in targets and store == "redis":
             redis = start_redis(logs)
             started.append(redis)
-            store_settings = {"redis_url": redis.url, "client_key_secret": uuid.uuid4().hex}
+            store_settings = {"redis_url": redis.url, "client_key_secret": uuid.uuid4().hex,
+                              "session_secret": uuid.uuid4().hex}
             print(f"bench: redis-server ready in {redis.ready_after:.1f} s", flush=True)
         # One at a time, so each cold start has the machine to itself.
         if "api" in targets:

@@ -1,6 +1,4 @@
 """POST /api/v1/chat and DELETE /api/v1/sessions/{id}."""
-import uuid
-
 from fastapi import APIRouter, Path, Request, Response
 
 from api import errors, metrics
@@ -26,10 +24,12 @@ def rate_limited(limit: str):
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
 async def chat(body: ChatRequest, request: Request, response: Response):
     address = request.client.host if request.client else None
-    limit = request.app.state.rate_limits.exceeded(body.session_id, address)
+    # Only ids this service issued continue a conversation; any other starts a new one.
+    issued = body.session_id if request.app.state.session_ids.valid(body.session_id) else None
+    limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
-    session_id = body.session_id or uuid.uuid4().hex
+    session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
         session_id, body.message, body.audience, payload=body.payload)
     metrics.record_reply(reply.topic, reply.urgent, degraded)
@@ -45,6 +45,8 @@ async def chat(body: ChatRequest, request: Request, response: Response):
 
 @router.delete("/sessions/{session_id}", status_code=204)
 async def forget_session(request: Request, session_id: str = Path(..., regex=SESSION_ID)) -> Response:
+    if not request.app.state.session_ids.valid(session_id):
+        return Response(status_code=204)  # never issued, so nothing is stored under it
     try:
         request.app.state.assistant.forget(session_id)
     except Exception:  # e.g. Redis unreachable: say so, as JSON
