@@ -39,7 +39,7 @@ RUN make model PYTHON310=/usr/local/bin/python3.10 \
 
 # Defaults for one container; see README "Running several replicas".
 #   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL)
-#   FORWARDED_ALLOW_IPS  the load balancer's address, so per-client limits see real clients
+#   SIGNPOST_TRUSTED_PROXIES  the load balancer's address, so per-client limits see real clients
 ENV WEB_CONCURRENCY=1 \
     SIGNPOST_ACTION_SERVER_URL=http://127.0.0.1:5055/webhook
 
@@ -52,5 +52,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
 
 # --ws none: uvicorn's websocket module does not import with Rasa's pinned websockets.
 # --no-access-log: an access log would record client IP addresses.
+# --no-proxy-headers: X-Forwarded-For is read by the app, only from SIGNPOST_TRUSTED_PROXIES.
 CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--ws", "none", "--no-access-log"]
+     "--ws", "none", "--no-access-log", "--no-proxy-headers"]

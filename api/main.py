@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, logging_setup, metrics
 from api.assistant import Assistant
@@ -84,6 +85,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         allow_credentials=False,
         max_age=600,
     )
+    if settings.trusted_proxies:
+        # Outermost: the client address comes from X-Forwarded-For only when the peer is a
+        # proxy named in SIGNPOST_TRUSTED_PROXIES (uvicorn's own handling is off: api/serve.py).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(chat.router)
     app.include_router(services.router)
     app.include_router(health.router)

@@ -11,6 +11,24 @@ import uvicorn
 from bot import ROOT
 
 
+def uvicorn_options() -> dict:
+    """The server settings every launcher uses (make run, the scale-out tests, bench)."""
+    return dict(
+        # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
+        ws="none",
+        # access_log=False: uvicorn's access log would record client IP addresses.
+        access_log=False,
+        # Client addresses come from X-Forwarded-For only when the app's own middleware trusts
+        # the peer (SIGNPOST_TRUSTED_PROXIES); uvicorn's would trust any local peer.
+        proxy_headers=False,
+    )
+
+
+def uvicorn_cli_options() -> list:
+    """The same settings as `uvicorn` command-line options."""
+    return ["--ws", "none", "--no-access-log", "--no-proxy-headers"]
+
+
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -42,12 +60,7 @@ def main() -> None:
     os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
     print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
     try:
-        # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
-        # access_log=False: uvicorn's access log would record client IP addresses.
-        uvicorn.run(
-            "api.main:create_app", factory=True, host=args.host, port=args.port,
-            ws="none", access_log=False,
-        )
+        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, **uvicorn_options())
     finally:
         actions.terminate()
         actions.wait(timeout=10)

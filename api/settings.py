@@ -30,11 +30,19 @@ class Settings(BaseSettings):
     # Shared token between the API and the action server (actions/__main__.py); required when
     # the action server is not on loopback.
     action_token: Optional[str] = None
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: List[str] = []
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [v.strip().rstrip("/") for v in value.split(",") if v.strip()]
+        return value
+
+    @validator("trusted_proxies", pre=True)
+    def split_proxies(cls, value):
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [v.strip() for v in value.split(",") if v.strip()]
         return value
 
     @validator("cors_origins")
@@ -49,6 +57,6 @@ class Settings(BaseSettings):
         @classmethod
         def parse_env_var(cls, field_name: str, raw_val: str):
             # pydantic reads list variables as JSON; the origins may also be comma-separated.
-            if field_name == "cors_origins" and not raw_val.strip().startswith("["):
+            if field_name in ("cors_origins", "trusted_proxies") and not raw_val.strip().startswith("["):
                 return raw_val
             return cls.json_loads(raw_val)

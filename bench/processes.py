@@ -221,8 +221,10 @@ def start_api(log_dir: Path, action_webhook: str, name: str = "api", port: Optio
               workers: int = 1, extra_env: Optional[Dict[str, str]] = None, **settings: str) -> Service:
     """This project's API under uvicorn; settings are SIGNPOST_* variables without the prefix."""
     port = port or free_port()
+    from api.serve import uvicorn_cli_options
+
     args = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST,
-            "--port", str(port), "--ws", "none", "--no-access-log", "--workers", str(workers)]
+            "--port", str(port), *uvicorn_cli_options(), "--workers", str(workers)]
     env = child_env(SIGNPOST_ACTION_SERVER_URL=action_webhook,
                     **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()}, **(extra_env or {}))
     return _spawn(name, args, f"http://{HOST}:{port}", env, log_dir)
