@@ -58,8 +58,12 @@ class Assistant:
         goes), so it is never parsed as "/intent{entities}".
         """
         text = payload if payload is not None else as_text(text or "")
-        safety = self.net.check(text)
         started = time.perf_counter()
+        try:
+            safety = self.net.check(text)
+        except Exception as exc:  # the net cannot say: assume the worst, 999 first
+            log.error("safety net failed: %s", type(exc).__name__)
+            return replies.degraded(audience, urgent=True), True
         try:
             output = await asyncio.wait_for(
                 self._handle(session_id, text, audience), self.settings.turn_timeout_seconds

@@ -14,6 +14,8 @@ SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
 _SESSION_ID_FULL = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Control characters (except tab/newline) are stripped before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates ("\ud800") are not text: JSON can carry them, UTF-8 and spaCy cannot.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Rasa reads text starting with "/" as intent syntax ("/intent{...}"): typed text never may.
 _INTENT_PREFIX = re.compile(r"^[\s/]+")
 MAX_MESSAGE_CHARS = 1000
@@ -57,6 +59,8 @@ class ChatRequest(BaseModel):
             if "payload" in values and values["payload"] is None:
                 raise ValueError("field required (a message, or a button's payload)")
             return value
+        # Replaced (U+FFFD) rather than refused: a broken emoji should not lose the message.
+        value = _SURROGATE.sub("\ufffd", value)
         value = as_text(_CONTROL.sub("", value).strip()).strip()
         if not value:
             raise ValueError("message must not be empty")
