@@ -1,15 +1,17 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
 import asyncio
 import contextlib
+import hmac
 import ipaddress
 import logging
 from contextlib import asynccontextmanager
 from typing import Optional
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, logging_setup, metrics
@@ -95,7 +97,12 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(pages.router)
 
     @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics():
+    async def prometheus_metrics(request: Request):
+        # Only for a scraper holding SIGNPOST_METRICS_TOKEN; to anyone else there is nothing here.
+        given = request.headers.get("authorization", "").encode()
+        expected = f"Bearer {settings.metrics_token}".encode()
+        if not settings.metrics_token or not hmac.compare_digest(given, expected):
+            raise StarletteHTTPException(404, "Not Found")
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     return app

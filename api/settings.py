@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     action_token: Optional[str] = None
     # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
     trusted_proxies: List[str] = []
+    # Bearer token for GET /metrics; unset, /metrics is not served.
+    metrics_token: Optional[str] = None
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):
