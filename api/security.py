@@ -8,7 +8,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors, metrics
+from api import errors, logging_setup, metrics
 from api.settings import Settings
 
 
@@ -69,6 +69,14 @@ class GatewayMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         started = time.perf_counter()
         request.state.request_id = uuid.uuid4().hex[:12]
+        # Every log record made while this request is handled carries its id (api/logging_setup.py).
+        token = logging_setup.REQUEST_ID.set(request.state.request_id)
+        try:
+            return await self._dispatch(request, call_next, started)
+        finally:
+            logging_setup.REQUEST_ID.reset(token)
+
+    async def _dispatch(self, request: Request, call_next, started: float):
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_body_bytes:
             response = errors.error_response(
@@ -77,7 +85,10 @@ class GatewayMiddleware(BaseHTTPMiddleware):
         elif request.method in ("POST", "DELETE") and not self.origin_allowed(request):
             response = errors.error_response(403, "origin_not_allowed", "This website is not allowed to use the assistant.")
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # answered here, so it gets the headers and the request id
+                response = await errors.unexpected_error(request, exc)
         self.add_headers(request, response)
         route = getattr(request.scope.get("route"), "path", "unmatched")
         metrics.REQUESTS.labels(route, request.method, str(response.status_code)).inc()
