@@ -1,4 +1,7 @@
-"""`make run`: starts the action server, waits for it, then serves the API with uvicorn."""
+"""`make run`: starts the action server, waits for it, then serves the API with uvicorn.
+
+`python -m api.serve --no-action-server --workers 2` serves the API alone (Docker, replicas).
+"""
 import argparse
 import os
 import subprocess
@@ -10,9 +13,12 @@ import uvicorn
 
 from bot import ROOT
 
+# How long an idle keep-alive connection stays open (uvicorn closes it after this).
+KEEP_ALIVE_SECONDS = 5
+
 
 def uvicorn_options() -> dict:
-    """The server settings every launcher uses (make run, the scale-out tests, bench)."""
+    """The server settings every launcher uses (make run, Docker, the scale-out tests, bench)."""
     return dict(
         # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
         ws="none",
@@ -21,12 +27,19 @@ def uvicorn_options() -> dict:
         # Client addresses come from X-Forwarded-For only when the app's own middleware trusts
         # the peer (SIGNPOST_TRUSTED_PROXIES); uvicorn's would trust any local peer.
         proxy_headers=False,
+        # Slow clients: idle keep-alive connections close after 5 s, and a request must arrive
+        # whole within SIGNPOST_REQUEST_READ_TIMEOUT_SECONDS (api/http_protocol.py).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http="api.http_protocol:TimedH11Protocol",
+        h11_max_incomplete_event_size=16 * 1024,
     )
 
 
 def uvicorn_cli_options() -> list:
     """The same settings as `uvicorn` command-line options."""
-    return ["--ws", "none", "--no-access-log", "--no-proxy-headers"]
+    return ["--ws", "none", "--no-access-log", "--no-proxy-headers",
+            "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), "--http", "api.http_protocol:TimedH11Protocol",
+            "--h11-max-incomplete-event-size", str(16 * 1024)]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -51,19 +64,26 @@ def start_action_server(port: int) -> subprocess.Popen:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--no-action-server", action="store_true",
+                        help="serve the API only (the action server runs elsewhere: SIGNPOST_ACTION_SERVER_URL)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args()
-    actions = start_action_server(args.action_port)
-    os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
-    print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
+    actions = None
+    if not args.no_action_server:
+        actions = start_action_server(args.action_port)
+        os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
+        print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
     try:
-        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, **uvicorn_options())
+        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, **uvicorn_options())
     finally:
-        actions.terminate()
-        actions.wait(timeout=10)
+        if actions:
+            actions.terminate()
+            actions.wait(timeout=10)
 
 
 if __name__ == "__main__":
