@@ -70,15 +70,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
-    app = FastAPI(title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan)
+    # The interactive docs pull a CDN script the CSP blocks, and describe the API to anyone:
+    # development only. The schema itself stays available to code (app.openapi()).
+    development = settings.environment == "development"
+    app = FastAPI(
+        title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan,
+        docs_url="/docs" if development else None, redoc_url=None,
+        openapi_url="/openapi.json" if development else None,
+    )
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
     app.state.session_ids = SessionIds(settings.session_secret)
     errors.install(app)
-    # Innermost: the body cap raises from the route's own receive (Starlette's
-    # BaseHTTPMiddleware would wrap the exception in an ExceptionGroup).
+    # Middleware, innermost first. The body cap innermost: it raises from the route's own
+    # receive (Starlette's BaseHTTPMiddleware would wrap the exception in an ExceptionGroup).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(GatewayMiddleware, settings=settings)
+    # CORS inside the gateway, so that preflight answers (allowed or refused) get the security
+    # headers too.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -87,6 +95,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         allow_credentials=False,
         max_age=600,
     )
+    app.add_middleware(GatewayMiddleware, settings=settings)
     if settings.trusted_proxies:
         # Outermost: the client address comes from X-Forwarded-For only when the peer is a
         # proxy named in SIGNPOST_TRUSTED_PROXIES (uvicorn's own handling is off: api/serve.py).
