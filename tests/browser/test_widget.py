@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
 from tests.browser.conftest import ARTIFACTS
+from tests.conftest import METRICS_TOKEN
 
 pytestmark = pytest.mark.slow  # starts a server and a browser; part of the normal run
 
@@ -55,7 +56,7 @@ def stored(page):
 
 def sessions_deleted(base):
     """How many DELETE /api/v1/sessions/{id} the server has answered with 204 (from /metrics)."""
-    metrics = httpx.get(f"{base}/metrics").text
+    metrics = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     return sum(
         float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
         if line.startswith("signpost_http_requests_total{") and 'method="DELETE"' in line
