@@ -190,11 +190,16 @@ def redis_server_binary() -> str:
     return binary
 
 
-def start_redis(log_dir: Path, port: Optional[int] = None) -> Service:
+def start_redis(log_dir: Path, port: Optional[int] = None, data_dir: Optional[Path] = None,
+                name: str = "redis") -> Service:
+    """A redis-server on loopback. With `data_dir`, append-only persistence is on (every write
+    fsynced), so a restart on the same port and directory keeps the data (make chaos)."""
     port = port or free_port()
-    args = [redis_server_binary(), "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no",
-            "--dir", tempfile.mkdtemp(prefix="redis-"), "--protected-mode", "yes"]
-    service = _spawn("redis", args, f"redis://{HOST}:{port}/0", child_env(), log_dir)
+    persistence = (["--appendonly", "yes", "--appendfsync", "always", "--dir", str(data_dir)] if data_dir
+                   else ["--appendonly", "no", "--dir", tempfile.mkdtemp(prefix="redis-")])
+    args = [redis_server_binary(), "--bind", HOST, "--port", str(port), "--save", "", *persistence,
+            "--protected-mode", "yes"]
+    service = _spawn(name, args, f"redis://{HOST}:{port}/0", child_env(), log_dir)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if service.process.poll() is not None:
