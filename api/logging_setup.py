@@ -25,6 +25,7 @@ import structlog
 
 REQUEST_ID: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("request_id", default=None)
 _WARNING_LOCATION = re.compile(r"^(?P<where>.*?:\d+): (?P<category>\w+):", re.S)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Rasa colours its warnings
 _configured = False
 
 
@@ -48,7 +49,7 @@ class WarningWithoutText(logging.Filter):
     """`py.warnings` records carry the whole warning text; keep its category and location."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        match = _WARNING_LOCATION.match(record.getMessage())
+        match = _WARNING_LOCATION.match(_ANSI.sub("", record.getMessage()))
         record.msg = f"{match['category']} at {match['where']}" if match else "warning"
         record.args = ()
         return True

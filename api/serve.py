@@ -4,6 +4,7 @@
 """
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -72,6 +73,9 @@ def main() -> None:
                         help="serve the API only (the action server runs elsewhere: SIGNPOST_ACTION_SERVER_URL)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args()
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; as SystemExit, the
+    # `finally` below still stops the action server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     actions = None
     if not args.no_action_server:
         actions = start_action_server(args.action_port)
