@@ -36,7 +36,8 @@ class ChatRequest(BaseModel):
     session_id: Optional[StrictStr] = Field(None, regex=SESSION_ID)
     # Before `message`, so that message's check can see it.
     payload: Optional[StrictStr] = Field(
-        None, description="A button's payload, exactly as the server offered it (e.g. `/audience_parent`).")
+        None, description="A button's payload, exactly as the server offered it (e.g. `/audience_parent`).",
+        enum=sorted(button_payloads()))  # documented in the OpenAPI schema; checked below
     message: Optional[StrictStr] = Field(
         None, description="What the person typed (1-1000 characters). Required unless `payload` is given.")
     audience: Optional[Audience] = None
