@@ -124,5 +124,9 @@ class Assistant:
         store = self.agent.tracker_store
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
 
+    async def has_conversation(self, session_id: str) -> bool:
+        """Whether a conversation (not expired, not deleted) is stored under this id."""
+        return await self.tracker_store.exists(session_id)
+
     def forget(self, session_id: str) -> bool:
         return self.tracker_store.forget(session_id)

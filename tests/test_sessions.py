@@ -1,4 +1,7 @@
 """Only session ids the server issued continue a conversation (issue 12, item 4)."""
+import time
+from unittest import mock
+
 import pytest
 
 from api.main import create_app
@@ -56,3 +59,36 @@ def test_redis_without_a_shared_secret_is_refused():
     with pytest.raises(ValueError, match="SIGNPOST_SESSION_SECRET"):
         create_app(Settings(redis_url="redis://127.0.0.1:6379/0"))
     create_app(Settings(redis_url="redis://127.0.0.1:6379/0", session_secret="x" * 32))
+
+
+def test_an_expired_session_id_gets_a_new_one(client, chat):
+    ids = client.app.state.session_ids
+    store = client.app.state.assistant.tracker_store
+    old = ids.issue(now=time.time() - 3600)  # issued an hour ago ...
+    assert chat("hello", session_id=old)["session_id"] != old  # ... and nothing stored: new session
+    first = chat("someone keeps sending me hate on snap")
+    sid = first["session_id"]
+    ttl = store.ttl_seconds
+    store.ttl_seconds = 0.2
+    try:
+        time.sleep(0.3)
+        store.sweep()
+    finally:
+        store.ttl_seconds = ttl
+    with mock.patch("api.sessions.GRACE_SECONDS", 0):
+        again = chat(payload="/audience_parent", session_id=sid)
+    assert again["session_id"] != sid and again["topic"] is None
+
+
+def test_a_deleted_session_id_is_not_revived(client, chat):
+    sid = chat("someone keeps sending me hate on snap")["session_id"]
+    assert client.delete(f"/api/v1/sessions/{sid}").status_code == 204
+    with mock.patch("api.sessions.GRACE_SECONDS", 0):
+        again = chat("hello", session_id=sid)
+    assert again["session_id"] != sid
+    assert sid not in client.app.state.assistant.tracker_store.store
+
+
+def test_a_just_issued_id_is_accepted_before_anything_is_stored(client, chat):
+    fresh = client.app.state.session_ids.issue()
+    assert chat("hello", session_id=fresh)["session_id"] == fresh

@@ -21,11 +21,22 @@ def rate_limited(limit: str):
     return response
 
 
+async def stored(request: Request, session_id: str) -> bool:
+    try:
+        return await request.app.state.assistant.has_conversation(session_id)
+    except Exception:  # the store is unreachable: keep the id; the turn will say what it can
+        return True
+
+
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
 async def chat(body: ChatRequest, request: Request, response: Response):
     address = request.client.host if request.client else None
-    # Only ids this service issued continue a conversation; any other starts a new one.
-    issued = body.session_id if request.app.state.session_ids.valid(body.session_id) else None
+    # Only ids this service issued continue a conversation, and only while it is stored (or
+    # just issued): an invented, expired or deleted one starts a new conversation with a new id.
+    session_ids = request.app.state.session_ids
+    issued = body.session_id if session_ids.valid(body.session_id) else None
+    if issued and not session_ids.new_enough(issued) and not await stored(request, issued):
+        issued = None
     limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
