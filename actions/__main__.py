@@ -54,10 +54,13 @@ def main(argv=None) -> None:
     if not is_loopback(args.host) and not token:
         sys.exit(f"refusing to listen on {args.host} without SIGNPOST_ACTION_TOKEN: "
                  "an unauthenticated /webhook must stay on loopback")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    # The API's JSON log lines (api/logging_setup.py), before rasa_sdk and Sanic are imported.
+    from api import logging_setup
+
+    logging_setup.configure()
     app = create_app(token)
-    print(f"action server on http://{args.host}:{args.port} (token {'required' if token else 'off, loopback only'})",
-          flush=True)
+    logging.getLogger("api.actions").warning(
+        "action server on http://%s:%s (token %s)", args.host, args.port, "required" if token else "off, loopback only")
     app.run(args.host, args.port, workers=1, access_log=False)
 
 

@@ -15,6 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, logging_setup, metrics
+
+# JSON logs from here on, before Rasa and TensorFlow are imported: their import-time warnings
+# are log lines like any other (create_app configures again, idempotently).
+logging_setup.configure()
+
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services

@@ -73,6 +73,8 @@ def main() -> None:
                         help="serve the API only (the action server runs elsewhere: SIGNPOST_ACTION_SERVER_URL)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args()
+    # TensorFlow's C++ start-up notes would be the only lines on stderr that are not JSON.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # uvicorn re-raises the SIGTERM it handled once it has shut down; as SystemExit, the
     # `finally` below still stops the action server.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
