@@ -38,8 +38,8 @@ RUN make model PYTHON310=/usr/local/bin/python3.10 \
     && test -s models/schoolbot.tar.gz
 
 # Defaults for one container; see README "Running several replicas".
-#   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL)
-#   FORWARDED_ALLOW_IPS  the load balancer's address, so per-client limits see real clients
+#   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL and SIGNPOST_SESSION_SECRET)
+#   SIGNPOST_TRUSTED_PROXIES  the reverse proxy's address, so per-client limits see real clients
 ENV WEB_CONCURRENCY=1 \
     SIGNPOST_ACTION_SERVER_URL=http://127.0.0.1:5055/webhook
 
@@ -50,7 +50,6 @@ EXPOSE 8000 5055
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
 
-# --ws none: uvicorn's websocket module does not import with Rasa's pinned websockets.
-# --no-access-log: an access log would record client IP addresses.
-CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--ws", "none", "--no-access-log"]
+# api.serve runs uvicorn with the project's server settings (api/serve.py: no access log, no
+# forwarded headers unless SIGNPOST_TRUSTED_PROXIES, keep-alive and request-read timeouts).
+CMD ["python", "-m", "api.serve", "--no-action-server", "--host", "0.0.0.0", "--port", "8000"]

@@ -107,6 +107,14 @@ bench: model redis-deps
 bench-profile: model
 	$(PY) -m bench.profile
 
+# Faults under load (not part of `make test`): 3 minutes of mixed traffic against two API
+# processes and Redis (append-only persistence), while the action server is killed and
+# restarted twice and Redis is restarted once. CHAOS_DURATION (s, default 180),
+# CHAOS_CONCURRENCY (default 8). Report: results/chaos.json; fails when a goal is missed.
+.PHONY: chaos
+chaos: model redis-deps
+	$(PY) -m bench.chaos
+
 # An interrupted retrain keeps the previous model instead of make deleting it (make still
 # retrains next time, since the inputs stay newer than it).
 .PRECIOUS: $(MODEL)

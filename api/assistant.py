@@ -13,9 +13,16 @@ from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
 from api import perf
+from api.schemas import as_text
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
+
+
+def action_endpoint(settings: Settings) -> perf.KeepAliveEndpointConfig:
+    """The action server, with the shared token when one is set (actions/__main__.py)."""
+    headers = {"Authorization": f"Bearer {settings.action_token}"} if settings.action_token else None
+    return perf.KeepAliveEndpointConfig(url=settings.action_server_url, headers=headers)
 
 
 class Assistant:
@@ -31,7 +38,7 @@ class Assistant:
             settings.model_path,
             tracker_store=tracker_store,
             lock_store=lock_store,
-            action_endpoint=perf.KeepAliveEndpointConfig(url=settings.action_server_url),
+            action_endpoint=action_endpoint(settings),
         )
         return cls(agent, net, settings)
 
@@ -43,10 +50,21 @@ class Assistant:
     def is_ready(self) -> bool:
         return self.agent.is_ready()
 
-    async def respond(self, session_id: str, text: str, audience: Optional[str]) -> Tuple[Reply, bool]:
-        """Returns (reply, degraded)."""
-        safety = self.net.check(text)
+    async def respond(self, session_id: str, text: Optional[str], audience: Optional[str],
+                      payload: Optional[str] = None) -> Tuple[Reply, bool]:
+        """Returns (reply, degraded).
+
+        `payload` is a button's payload, already checked against the known list: the only input
+        Rasa may read as intent syntax. Typed `text` is made plain text first (a leading "/"
+        goes), so it is never parsed as "/intent{entities}".
+        """
+        text = payload if payload is not None else as_text(text or "")
         started = time.perf_counter()
+        try:
+            safety = self.net.check(text)
+        except Exception as exc:  # the net cannot say: assume the worst, 999 first
+            log.error("safety net failed: %s", type(exc).__name__)
+            return replies.degraded(audience, urgent=True), True
         try:
             output = await asyncio.wait_for(
                 self._handle(session_id, text, audience), self.settings.turn_timeout_seconds
@@ -109,6 +127,10 @@ class Assistant:
     def tracker_store(self):
         store = self.agent.tracker_store
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
+
+    async def has_conversation(self, session_id: str) -> bool:
+        """Whether a conversation (not expired, not deleted) is stored under this id."""
+        return await self.tracker_store.exists(session_id)
 
     def forget(self, session_id: str) -> bool:
         return self.tracker_store.forget(session_id)

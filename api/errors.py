@@ -34,7 +34,9 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Still JSON, never an HTML error page; the text of the request is not logged.
-    logging.getLogger("api").error("unexpected %s on %s", type(exc).__name__, request.url.path)
+    # The JSON log formatter keeps the exception's type and frames, never its message.
+    route = getattr(request.scope.get("route"), "path", "unmatched")
+    logging.getLogger("api").error("unexpected %s on %s", type(exc).__name__, route, exc_info=exc)
     return error_response(500, "internal_error", "Something went wrong. If you are in danger now, call 999.")
 
 

@@ -1,19 +1,30 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
 import asyncio
 import contextlib
+import hmac
+import ipaddress
 import logging
 from contextlib import asynccontextmanager
 from typing import Optional
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, logging_setup, metrics
+
+# JSON logs from here on, before Rasa and TensorFlow are imported: their import-time warnings
+# are log lines like any other (create_app configures again, idempotently).
+logging_setup.configure()
+
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
-from api.security import GatewayMiddleware
+from api.security import BodyLimitMiddleware, GatewayMiddleware
+from api.sessions import SessionIds
 from api.settings import Settings
 from api.stores import Stores, build_stores
 from bot.safety_net import shared_safety_net
@@ -28,9 +39,24 @@ async def sweep_expired(stores: Stores, every_seconds: float) -> None:
         stores.sweep()
 
 
+def action_server_on_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
     settings = settings or Settings()
     logging_setup.configure()
+    if settings.redis_url and not settings.session_secret:
+        # Each process would sign with its own random key and refuse the others' session ids.
+        raise ValueError("SIGNPOST_REDIS_URL is set: set SIGNPOST_SESSION_SECRET to one random value for every replica")
+    if not action_server_on_loopback(settings.action_server_url) and not settings.action_token:
+        # The action server then listens beyond loopback and needs the shared token (actions/__main__.py).
+        raise ValueError("SIGNPOST_ACTION_SERVER_URL is not on loopback: set SIGNPOST_ACTION_TOKEN "
+                         "(the same value for the API and the action server)")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -49,11 +75,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
 
-    app = FastAPI(title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan)
+    # The interactive docs pull a CDN script the CSP blocks, and describe the API to anyone:
+    # development only. The schema itself stays available to code (app.openapi()).
+    development = settings.environment == "development"
+    app = FastAPI(
+        title="Online safety signposting assistant", version="1.0.0", lifespan=lifespan,
+        docs_url="/docs" if development else None, redoc_url=None,
+        openapi_url="/openapi.json" if development else None,
+    )
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
+    app.state.session_ids = SessionIds(settings.session_secret)
     errors.install(app)
-    app.add_middleware(GatewayMiddleware, settings=settings)
+    # Middleware, innermost first. The body cap innermost: it raises from the route's own
+    # receive (Starlette's BaseHTTPMiddleware would wrap the exception in an ExceptionGroup).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # CORS inside the gateway, so that preflight answers (allowed or refused) get the security
+    # headers too.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -62,13 +100,23 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         allow_credentials=False,
         max_age=600,
     )
+    app.add_middleware(GatewayMiddleware, settings=settings)
+    if settings.trusted_proxies:
+        # Outermost: the client address comes from X-Forwarded-For only when the peer is a
+        # proxy named in SIGNPOST_TRUSTED_PROXIES (uvicorn's own handling is off: api/serve.py).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(chat.router)
     app.include_router(services.router)
     app.include_router(health.router)
     app.include_router(pages.router)
 
     @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics():
+    async def prometheus_metrics(request: Request):
+        # Only for a scraper holding SIGNPOST_METRICS_TOKEN; to anyone else there is nothing here.
+        given = request.headers.get("authorization", "").encode()
+        expected = f"Bearer {settings.metrics_token}".encode()
+        if not settings.metrics_token or not hmac.compare_digest(given, expected):
+            raise StarletteHTTPException(404, "Not Found")
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     return app

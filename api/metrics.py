@@ -1,5 +1,9 @@
 """Prometheus metrics: aggregate counts only, never text or ids."""
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, disable_created_metrics, generate_latest
+
+# No `*_created` series: they time-stamp the first use of each label (e.g. each topic) to the
+# microsecond, which can tie a metric to one person's message.
+disable_created_metrics()
 
 REQUESTS = Counter("signpost_http_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram(

@@ -1,24 +1,68 @@
 """The API v1 contract (see DESIGN.md)."""
 import re
-from typing import List, Literal, Optional
+from typing import FrozenSet, List, Literal, Optional
 
 from pydantic import BaseModel, Field, StrictStr, validator
 
+from bot import taxonomy
+
 Audience = Literal["young_person", "parent", "professional"]
+# The form of a session id (what the widget stores); whether the server issued it is checked by
+# its signature (api/sessions.py). "$" also matches before a trailing newline, so the value is
+# checked again with fullmatch.
 SESSION_ID = r"^[A-Za-z0-9_-]{8,64}$"
+_SESSION_ID_FULL = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Control characters (except tab/newline) are stripped before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates ("\ud800") are not text: JSON can carry them, UTF-8 and spaCy cannot.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Rasa reads text starting with "/" as intent syntax ("/intent{...}"): typed text never may.
+_INTENT_PREFIX = re.compile(r"^[\s/]+")
 MAX_MESSAGE_CHARS = 1000
+
+
+def button_payloads() -> FrozenSet[str]:
+    """Every payload a button may send: "/<intent>" for the intents of bot/topics.yml (topic
+    menu, follow-ups, audience, "You also mentioned ..."), never with entities."""
+    return frozenset(f"/{intent}" for intent in taxonomy.intent_topics() if intent != "nlu_fallback")
+
+
+def as_text(value: str) -> str:
+    """Typed text as plain text: never intent syntax for Rasa's parser."""
+    return _INTENT_PREFIX.sub("", value) if value.lstrip().startswith("/") else value
 
 
 class ChatRequest(BaseModel):
     session_id: Optional[StrictStr] = Field(None, regex=SESSION_ID)
-    message: StrictStr = Field(..., description="What the person typed (1-1000 characters).")
+    # Before `message`, so that message's check can see it.
+    payload: Optional[StrictStr] = Field(
+        None, description="A button's payload, exactly as the server offered it (e.g. `/audience_parent`).",
+        enum=sorted(button_payloads()))  # documented in the OpenAPI schema; checked below
+    message: Optional[StrictStr] = Field(
+        None, description="What the person typed (1-1000 characters). Required unless `payload` is given.")
     audience: Optional[Audience] = None
 
-    @validator("message")
-    def clean_message(cls, value: str) -> str:
-        value = _CONTROL.sub("", value).strip()
+    @validator("session_id")
+    def whole_session_id(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _SESSION_ID_FULL.fullmatch(value):
+            raise ValueError("session_id must be 8-64 letters, digits, '-' or '_'")
+        return value
+
+    @validator("payload")
+    def known_payload(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in button_payloads():
+            raise ValueError("payload must be one of the button payloads the assistant offers")
+        return value
+
+    @validator("message", always=True)
+    def clean_message(cls, value: Optional[str], values) -> Optional[str]:
+        if value is None:
+            if "payload" in values and values["payload"] is None:
+                raise ValueError("field required (a message, or a button's payload)")
+            return value
+        # Replaced (U+FFFD) rather than refused: a broken emoji should not lose the message.
+        value = _SURROGATE.sub("\ufffd", value)
+        value = as_text(_CONTROL.sub("", value).strip()).strip()
         if not value:
             raise ValueError("message must not be empty")
         if len(value) > MAX_MESSAGE_CHARS:

@@ -3,10 +3,12 @@ import time
 import uuid
 from typing import Iterable
 
+from fastapi import HTTPException  # FastAPI re-raises its own from a body read (Starlette's becomes a 400)
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors, metrics
+from api import errors, logging_setup, metrics
 from api.settings import Settings
 
 
@@ -17,6 +19,36 @@ def content_security_policy(origins: Iterable[str]) -> str:
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         f"frame-ancestors {ancestors}"
     )
+
+
+class BodyLimitMiddleware:
+    """Caps the bytes actually received, whatever the framing.
+
+    The Content-Length check (GatewayMiddleware) refuses a declared large body before reading
+    it; a chunked body declares no length, so this counts the bytes as they arrive and stops
+    reading at the cap: the route gets a 413 instead of the body, which is never parsed.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(413, f"Request body is larger than {self.max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited, send)
 
 
 class GatewayMiddleware(BaseHTTPMiddleware):
@@ -37,6 +69,14 @@ class GatewayMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         started = time.perf_counter()
         request.state.request_id = uuid.uuid4().hex[:12]
+        # Every log record made while this request is handled carries its id (api/logging_setup.py).
+        token = logging_setup.REQUEST_ID.set(request.state.request_id)
+        try:
+            return await self._dispatch(request, call_next, started)
+        finally:
+            logging_setup.REQUEST_ID.reset(token)
+
+    async def _dispatch(self, request: Request, call_next, started: float):
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_body_bytes:
             response = errors.error_response(
@@ -45,7 +85,10 @@ class GatewayMiddleware(BaseHTTPMiddleware):
         elif request.method in ("POST", "DELETE") and not self.origin_allowed(request):
             response = errors.error_response(403, "origin_not_allowed", "This website is not allowed to use the assistant.")
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # answered here, so it gets the headers and the request id
+                response = await errors.unexpected_error(request, exc)
         self.add_headers(request, response)
         route = getattr(request.scope.get("route"), "path", "unmatched")
         metrics.REQUESTS.labels(route, request.method, str(response.status_code)).inc()

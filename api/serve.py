@@ -1,6 +1,10 @@
-"""`make run`: starts the action server, waits for it, then serves the API with uvicorn."""
+"""`make run`: starts the action server, waits for it, then serves the API with uvicorn.
+
+`python -m api.serve --no-action-server --workers 2` serves the API alone (Docker, replicas).
+"""
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -9,6 +13,34 @@ import httpx
 import uvicorn
 
 from bot import ROOT
+
+# How long an idle keep-alive connection stays open (uvicorn closes it after this).
+KEEP_ALIVE_SECONDS = 5
+
+
+def uvicorn_options() -> dict:
+    """The server settings every launcher uses (make run, Docker, the scale-out tests, bench)."""
+    return dict(
+        # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
+        ws="none",
+        # access_log=False: uvicorn's access log would record client IP addresses.
+        access_log=False,
+        # Client addresses come from X-Forwarded-For only when the app's own middleware trusts
+        # the peer (SIGNPOST_TRUSTED_PROXIES); uvicorn's would trust any local peer.
+        proxy_headers=False,
+        # Slow clients: idle keep-alive connections close after 5 s, and a request must arrive
+        # whole within SIGNPOST_REQUEST_READ_TIMEOUT_SECONDS (api/http_protocol.py).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http="api.http_protocol:TimedH11Protocol",
+        h11_max_incomplete_event_size=16 * 1024,
+    )
+
+
+def uvicorn_cli_options() -> list:
+    """The same settings as `uvicorn` command-line options."""
+    return ["--ws", "none", "--no-access-log", "--no-proxy-headers",
+            "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), "--http", "api.http_protocol:TimedH11Protocol",
+            "--h11-max-incomplete-event-size", str(16 * 1024)]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -26,32 +58,38 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> Non
 
 
 def start_action_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)], cwd=ROOT
-    )
+    # `python -m actions` listens on loopback only (actions/__main__.py).
+    process = subprocess.Popen([sys.executable, "-m", "actions", "--port", str(port)], cwd=ROOT)
     wait_for(f"http://127.0.0.1:{port}/health", process)
     return process
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--no-action-server", action="store_true",
+                        help="serve the API only (the action server runs elsewhere: SIGNPOST_ACTION_SERVER_URL)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     args = parser.parse_args()
-    actions = start_action_server(args.action_port)
-    os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
-    print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
+    # TensorFlow's C++ start-up notes would be the only lines on stderr that are not JSON.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; as SystemExit, the
+    # `finally` below still stops the action server.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    actions = None
+    if not args.no_action_server:
+        actions = start_action_server(args.action_port)
+        os.environ["SIGNPOST_ACTION_SERVER_URL"] = f"http://127.0.0.1:{args.action_port}/webhook"
+        print(f"\n  Demo page: http://{args.host}:{args.port}/\n", flush=True)
     try:
-        # ws="none": uvicorn's websocket support does not import with Rasa's pinned websockets.
-        # access_log=False: uvicorn's access log would record client IP addresses.
-        uvicorn.run(
-            "api.main:create_app", factory=True, host=args.host, port=args.port,
-            ws="none", access_log=False,
-        )
+        uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, **uvicorn_options())
     finally:
-        actions.terminate()
-        actions.wait(timeout=10)
+        if actions:
+            actions.terminate()
+            actions.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,27 @@ class Settings(BaseSettings):
     cors_origins: List[str] = []
     # Redis for shared rate limits (and, later, trackers); None keeps everything in memory.
     redis_url: Optional[str] = None
+    # Key that signs session ids (api/sessions.py). None: a random key per process, fine for the
+    # embedded default (one process). Replicas or workers sharing Redis must share one value.
+    session_secret: Optional[str] = None
+    # Shared token between the API and the action server (actions/__main__.py); required when
+    # the action server is not on loopback.
+    action_token: Optional[str] = None
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: List[str] = []
+    # Bearer token for GET /metrics; unset, /metrics is not served.
+    metrics_token: Optional[str] = None
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [v.strip().rstrip("/") for v in value.split(",") if v.strip()]
+        return value
+
+    @validator("trusted_proxies", pre=True)
+    def split_proxies(cls, value):
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [v.strip() for v in value.split(",") if v.strip()]
         return value
 
     @validator("cors_origins")
@@ -43,6 +59,6 @@ class Settings(BaseSettings):
         @classmethod
         def parse_env_var(cls, field_name: str, raw_val: str):
             # pydantic reads list variables as JSON; the origins may also be comma-separated.
-            if field_name == "cors_origins" and not raw_val.strip().startswith("["):
+            if field_name in ("cors_origins", "trusted_proxies") and not raw_val.strip().startswith("["):
                 return raw_val
             return cls.json_loads(raw_val)

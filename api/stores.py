@@ -35,6 +35,9 @@ class ExpiringRedisTrackerStore(RedisTrackerStore):
     def forget(self, sender_id: Text) -> bool:
         return bool(self.red.delete(self.key(sender_id)))
 
+    async def exists(self, conversation_id: Text) -> bool:
+        return bool(self.red.exists(self.key(conversation_id)))
+
 
 @dataclass
 class Stores:

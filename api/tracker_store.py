@@ -23,6 +23,10 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self.sweep()
         return await super()._retrieve(sender_id, fetch_all_sessions)
 
+    async def exists(self, conversation_id: Text) -> bool:
+        seen = self.last_active.get(conversation_id)
+        return seen is not None and time.monotonic() - seen <= self.ttl_seconds and conversation_id in self.store
+
     def sweep(self) -> int:
         """Drops every conversation idle for longer than the expiry; returns how many."""
         cutoff = time.monotonic() - self.ttl_seconds

@@ -190,11 +190,16 @@ def redis_server_binary() -> str:
     return binary
 
 
-def start_redis(log_dir: Path, port: Optional[int] = None) -> Service:
+def start_redis(log_dir: Path, port: Optional[int] = None, data_dir: Optional[Path] = None,
+                name: str = "redis") -> Service:
+    """A redis-server on loopback. With `data_dir`, append-only persistence is on (every write
+    fsynced), so a restart on the same port and directory keeps the data (make chaos)."""
     port = port or free_port()
-    args = [redis_server_binary(), "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no",
-            "--dir", tempfile.mkdtemp(prefix="redis-"), "--protected-mode", "yes"]
-    service = _spawn("redis", args, f"redis://{HOST}:{port}/0", child_env(), log_dir)
+    persistence = (["--appendonly", "yes", "--appendfsync", "always", "--dir", str(data_dir)] if data_dir
+                   else ["--appendonly", "no", "--dir", tempfile.mkdtemp(prefix="redis-")])
+    args = [redis_server_binary(), "--bind", HOST, "--port", str(port), "--save", "", *persistence,
+            "--protected-mode", "yes"]
+    service = _spawn(name, args, f"redis://{HOST}:{port}/0", child_env(), log_dir)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if service.process.poll() is not None:
@@ -213,7 +218,7 @@ def start_redis(log_dir: Path, port: Optional[int] = None) -> Service:
 
 def start_action_server(log_dir: Path, port: Optional[int] = None) -> Service:
     port = port or free_port()
-    args = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    args = [sys.executable, "-m", "actions", "--port", str(port)]  # loopback only
     return _spawn("actions", args, f"http://{HOST}:{port}", child_env(), log_dir)
 
 
@@ -221,8 +226,10 @@ def start_api(log_dir: Path, action_webhook: str, name: str = "api", port: Optio
               workers: int = 1, extra_env: Optional[Dict[str, str]] = None, **settings: str) -> Service:
     """This project's API under uvicorn; settings are SIGNPOST_* variables without the prefix."""
     port = port or free_port()
+    from api.serve import uvicorn_cli_options
+
     args = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", HOST,
-            "--port", str(port), "--ws", "none", "--no-access-log", "--workers", str(workers)]
+            "--port", str(port), *uvicorn_cli_options(), "--workers", str(workers)]
     env = child_env(SIGNPOST_ACTION_SERVER_URL=action_webhook,
                     **{f"SIGNPOST_{k.upper()}": v for k, v in settings.items()}, **(extra_env or {}))
     return _spawn(name, args, f"http://{HOST}:{port}", env, log_dir)

@@ -82,7 +82,7 @@ def main() -> int:
         store = {}
         if args.store == "redis":
             redis = start_redis(logs)
-            store = {"redis_url": redis.url}
+            store = {"redis_url": redis.url, "session_secret": "bench-profile"}
         api = start_api(logs, f"{actions.url}/webhook", "api-profiled", rate_limit_per_session="0",
                         rate_limit_per_client="0", **store)
         api.wait_ready("/readyz", timeout=300)

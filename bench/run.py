@@ -84,15 +84,24 @@ def valid(target: str, response: httpx.Response) -> Optional[str]:
 async def virtual_user(client: httpx.AsyncClient, target: str, url: str, rng: random.Random,
                        deadline: float, rec: Optional[Recorder]) -> None:
     while time.monotonic() < deadline:
-        session = uuid.uuid4().hex
+        # The API issues its own (signed) session ids: the first turn asks for one.
+        session = None if target == "api" else uuid.uuid4().hex
         for text in rng.choice(CONVERSATIONS):
             if time.monotonic() >= deadline:
                 return
-            body = {"session_id": session, "message": text} if target == "api" else {"sender": session, "message": text}
+            if target == "api":
+                # A button ("/intent") sends its payload in a field of its own.
+                body = {"payload": text} if text.startswith("/") else {"message": text}
+                if session:
+                    body["session_id"] = session
+            else:
+                body = {"sender": session, "message": text}
             started = time.perf_counter()
             try:
                 response = await client.post(url, json=body)
                 problem = valid(target, response)
+                if target == "api" and not problem:
+                    session = response.json()["session_id"]
             except httpx.HTTPError as exc:
                 problem = type(exc).__name__
             elapsed = time.perf_counter() - started
@@ -248,7 +257,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if "api" in targets and store == "redis":
             redis = start_redis(logs)
             started.append(redis)
-            store_settings = {"redis_url": redis.url, "client_key_secret": uuid.uuid4().hex}
+            store_settings = {"redis_url": redis.url, "client_key_secret": uuid.uuid4().hex,
+                              "session_secret": uuid.uuid4().hex}
             print(f"bench: redis-server ready in {redis.ready_after:.1f} s", flush=True)
         # One at a time, so each cold start has the machine to itself.
         if "api" in targets:

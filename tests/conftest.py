@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from bot import ROOT
 
 MODEL = ROOT / "models" / "schoolbot.tar.gz"
+METRICS_TOKEN = "metrics-token-for-tests"
 
 
 def free_port() -> int:
@@ -23,7 +24,7 @@ def free_port() -> int:
 
 def start_action_server(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions", "--port", str(port)],  # loopback only, like `make run`
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
@@ -58,16 +59,30 @@ def client(action_server_url):
     # The whole suite runs from one address, so the per-client limit is off here;
     # tests/test_rate_limits.py exercises both limits on this same app.
     settings = Settings(model_path=str(MODEL), action_server_url=action_server_url,
-                        rate_limit_per_client=0, cors_origins=["https://school.example.org"])
+                        rate_limit_per_client=0, cors_origins=["https://school.example.org"],
+                        metrics_token=METRICS_TOKEN)
     app = create_app(settings)
     with TestClient(app) as test_client:
         yield test_client
 
 
 @pytest.fixture(scope="session")
+def scrape(client):
+    """GET /metrics as the monitoring system (with the metrics token)."""
+    def get():
+        response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert response.status_code == 200, response.text
+        return response.text
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def chat(client):
-    def send(message, **fields):
-        response = client.post("/api/v1/chat", json={"message": message, **fields})
+    def send(message=None, **fields):
+        """chat("typed text", ...) or chat(payload="/intent", ...) for a button press."""
+        body = {"message": message} if message is not None else {}
+        response = client.post("/api/v1/chat", json={**body, **fields})
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -43,6 +43,27 @@ def test_20_kilobyte_body_is_refused(client):
     assert error_of(response, 413)["code"] == "payload_too_large"
 
 
+def test_chunked_body_over_the_cap_is_refused(client):
+    """Transfer-Encoding: chunked declares no length; the cap counts the bytes received."""
+    def chunks():
+        yield b'{"message": "'
+        for _ in range(8 * 1024):  # 8 MB
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post("/api/v1/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert error_of(response, 413)["code"] == "payload_too_large"
+
+
+def test_chunked_body_under_the_cap_is_read(client):
+    def chunks():
+        yield b'{"message": '
+        yield b'"hello"}'
+
+    response = client.post("/api/v1/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+
+
 def test_unknown_route_and_method(client):
     assert error_of(client.get("/api/v1/nope"), 404)["code"] == "not_found"
     assert error_of(client.get("/api/v1/chat"), 405)["code"] == "method_not_allowed"

@@ -11,7 +11,7 @@ def test_greeting_says_it_is_a_program_and_offers_topics(chat):
 def test_session_remembers_audience_across_turns(chat):
     first = chat("someone keeps posting horrible stuff about my kid on insta")
     session = first["session_id"]
-    second = chat("/audience_parent", session_id=session)
+    second = chat(payload="/audience_parent", session_id=session)
     assert second["session_id"] == session
     assert second["topic"] == "bullying"
     assert second["services"][0]["id"] == "respectme"
@@ -33,7 +33,7 @@ def test_is_this_anonymous(chat):
 
 
 def test_show_all_services_button(chat):
-    reply = chat("/show_services")
+    reply = chat(payload="/show_services")
     assert [s["id"] for s in reply["services"]][:2] == ["childline", "police_scotland"]
 
 
@@ -61,11 +61,11 @@ def test_follow_up_buttons_answer_for_the_last_topic(chat):
     first = chat("someone hacked my snapchat and changed the password")
     payloads = [b["payload"] for m in first["messages"] for b in m["buttons"]]
     assert {"/followup_steps", "/followup_report", "/followup_talk", "/something_else"} <= set(payloads)
-    report = chat("/followup_report", session_id=first["session_id"])
+    report = chat(payload="/followup_report", session_id=first["session_id"])
     assert report["topic"] == "scams_hacking" and "report" in report["messages"][0]["text"].lower()
-    talk = chat("/followup_talk", session_id=first["session_id"])
+    talk = chat(payload="/followup_talk", session_id=first["session_id"])
     assert talk["services"] and all(s["phone"] or s["text"] for s in talk["services"])
-    menu = chat("/something_else", session_id=first["session_id"])
+    menu = chat(payload="/something_else", session_id=first["session_id"])
     assert any(b["payload"] == "/grooming" for m in menu["messages"] for b in m["buttons"])
 
 

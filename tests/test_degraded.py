@@ -65,3 +65,24 @@ def test_slow_turn_gets_the_degraded_reply(fragile):
         assistant.settings = settings
     assert reply["degraded"] is True and reply["urgent"] is True
     assert "999" in reply["messages"][0]["text"]
+
+
+def test_a_failing_safety_net_still_puts_999_first(fragile, monkeypatch):
+    client, _, _ = fragile
+    assistant = client.app.state.assistant
+
+    def broken(text):
+        raise ValueError("spaCy could not read this")
+
+    monkeypatch.setattr(assistant.net, "check", broken)
+    reply = post(client, "someone keeps sending me hate on snap")
+    assert reply["degraded"] is True and reply["urgent"] is True
+    assert "999" in reply["messages"][0]["text"]
+
+
+def test_a_lone_surrogate_gets_an_answer(fragile):
+    client, _, _ = fragile
+    for raw in (b'{"message": "\\ud800"}', b'{"message": "help \\udfff he is outside my house"}'):
+        response = client.post("/api/v1/chat", content=raw, headers={"content-type": "application/json"})
+        assert response.status_code == 200, response.text
+        assert response.json()["messages"]

@@ -48,7 +48,7 @@ def test_conversation_expires_after_inactivity(client, chat):
     store.ttl_seconds = 0.5
     try:
         first = chat("people in my class are leaving me out of the group chat")
-        chat("/audience_parent", session_id=first["session_id"])
+        chat(payload="/audience_parent", session_id=first["session_id"])
         assert first["session_id"] in store.store
         time.sleep(0.7)
         store.sweep()

@@ -45,8 +45,8 @@ def test_zero_disables_limits(client):
         assert all(client.post("/api/v1/chat", json=body).status_code == 200 for _ in range(25))
 
 
-def test_rate_limited_count_is_in_metrics(client):
+def test_rate_limited_count_is_in_metrics(client, scrape):
     with limits(client, rate_limit_per_session=0, rate_limit_per_client=1):
         client.post("/api/v1/chat", json={"message": "hi"})
         client.post("/api/v1/chat", json={"message": "hi"})
-    assert 'signpost_rate_limited_total{limit="client"}' in client.get("/metrics").text
+    assert 'signpost_rate_limited_total{limit="client"}' in scrape()

@@ -10,12 +10,12 @@ import json
 import os
 import signal
 import time
-import uuid
 
 import httpx
 import pytest
 import redis
 
+from api.sessions import SessionIds
 from api.settings import Settings
 from api.stores import KEY_PREFIX, build_stores, expiry_seconds, redis_options
 from bench.processes import MODEL, cpu_seconds, redis_server_binary, start_api, start_redis
@@ -31,7 +31,8 @@ def tracker_key(session_id: str) -> str:
 
 
 def new_session() -> str:
-    return uuid.uuid4().hex
+    """An id as the replicas issue them (signed with the secret they share)."""
+    return SessionIds(SECRET).issue()
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +47,8 @@ def cluster(action_server_url, tmp_path_factory):
     started = [start_redis(logs)]
     try:
         store = started[0].url
-        common = dict(redis_url=store, client_key_secret=SECRET, rate_limit_per_client="0",
-                      rate_limit_per_session="3")
+        common = dict(redis_url=store, client_key_secret=SECRET, session_secret=SECRET,
+                      rate_limit_per_client="0", rate_limit_per_session="3")
         # Both start together: each worker loads the model (~10-20 s of CPU each).
         a = start_api(logs, action_server_url, "api-a", **common)
         started.append(a)
@@ -64,7 +65,8 @@ def cluster(action_server_url, tmp_path_factory):
 
 
 def post(base: str, message: str, session_id=None, audience=None, expect: int = 200) -> dict:
-    body = {"message": message}
+    # A button's payload ("/intent") goes in its own field; anything else is typed text.
+    body = {"payload": message} if message.startswith("/") else {"message": message}
     if session_id:
         body["session_id"] = session_id
     if audience:

@@ -48,3 +48,27 @@ def test_wildcard_origin_only_in_development():
         Settings(cors_origins="*")
     assert Settings(cors_origins="*", environment="development").cors_origins == ["*"]
     assert Settings(cors_origins="https://a.sch.uk, https://b.sch.uk/").cors_origins == ["https://a.sch.uk", "https://b.sch.uk"]
+
+
+def test_refused_preflight_has_security_headers(client):
+    refused = client.options("/api/v1/chat", headers={
+        "Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"})
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers
+    for response in (refused, client.options("/api/v1/chat", headers={
+            "Origin": SCHOOL, "Access-Control-Request-Method": "POST"})):
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_docs_only_in_development(client):
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("application/json")
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    dev = TestClient(create_app(Settings(environment="development")))
+    assert dev.get("/openapi.json").status_code == 200 and dev.get("/docs").status_code == 200

@@ -1,6 +1,4 @@
 """POST /api/v1/chat and DELETE /api/v1/sessions/{id}."""
-import uuid
-
 from fastapi import APIRouter, Path, Request, Response
 
 from api import errors, metrics
@@ -23,14 +21,28 @@ def rate_limited(limit: str):
     return response
 
 
+async def stored(request: Request, session_id: str) -> bool:
+    try:
+        return await request.app.state.assistant.has_conversation(session_id)
+    except Exception:  # the store is unreachable: keep the id; the turn will say what it can
+        return True
+
+
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
 async def chat(body: ChatRequest, request: Request, response: Response):
     address = request.client.host if request.client else None
-    limit = request.app.state.rate_limits.exceeded(body.session_id, address)
+    # Only ids this service issued continue a conversation, and only while it is stored (or
+    # just issued): an invented, expired or deleted one starts a new conversation with a new id.
+    session_ids = request.app.state.session_ids
+    issued = body.session_id if session_ids.valid(body.session_id) else None
+    if issued and not session_ids.new_enough(issued) and not await stored(request, issued):
+        issued = None
+    limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
-    session_id = body.session_id or uuid.uuid4().hex
-    reply, degraded = await request.app.state.assistant.respond(session_id, body.message, body.audience)
+    session_id = issued or request.app.state.session_ids.issue()
+    reply, degraded = await request.app.state.assistant.respond(
+        session_id, body.message, body.audience, payload=body.payload)
     metrics.record_reply(reply.topic, reply.urgent, degraded)
     return ChatResponse(
         session_id=session_id,
@@ -44,6 +56,8 @@ async def chat(body: ChatRequest, request: Request, response: Response):
 
 @router.delete("/sessions/{session_id}", status_code=204)
 async def forget_session(request: Request, session_id: str = Path(..., regex=SESSION_ID)) -> Response:
+    if not request.app.state.session_ids.valid(session_id):
+        return Response(status_code=204)  # never issued, so nothing is stored under it
     try:
         request.app.state.assistant.forget(session_id)
     except Exception:  # e.g. Redis unreachable: say so, as JSON

@@ -317,7 +317,7 @@
       if (!title || !payload) return;
       var c = button("choice", title);
       c.addEventListener("click", function (e) {
-        send(payload, title);
+        send(title, title, payload);
         if (e.detail === 0) input.focus(); // from the keyboard: carry on typing (no phone keyboard popping up on a tap)
       });
       group.appendChild(c);
@@ -479,19 +479,20 @@
     return "Sorry, that didn't work. " + server + "Please try again. If you are in danger now, call 999.";
   }
 
-  function send(message, shown) {
+  // A button sends its payload in a field of its own; typed text is only ever `message`.
+  function send(message, shown, payload) {
     if (exiting) return;
     if (busy) {
       setStatus("Please wait for the reply to your last message.");
       return;
     }
-    var audience = /^\/audience_(young_person|parent|professional)$/.exec(message);
+    var audience = payload && /^\/audience_(young_person|parent|professional)$/.exec(payload);
     if (audience) state.audience = audience[1];
     if (Date.now() - state.t > EXPIRY_MS) state.sessionId = null; // the server has forgotten it
     busy = true;
     append({ who: "you", text: shown || message });
     setStatus("Writing a reply", true);
-    var body = { message: message };
+    var body = payload ? { payload: payload } : { message: message };
     if (state.sessionId) body.session_id = state.sessionId;
     if (state.audience) body.audience = state.audience;
     var controller = "AbortController" in window ? new AbortController() : null;

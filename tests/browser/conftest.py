@@ -19,7 +19,8 @@ import pytest
 
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
-from tests.conftest import MODEL, free_port
+from api.serve import uvicorn_cli_options
+from tests.conftest import METRICS_TOKEN, MODEL, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,14 +54,15 @@ def live_server(action_server_url, school_port):
         "PYTHONPATH": str(ROOT),
         "SIGNPOST_ACTION_SERVER_URL": action_server_url,
         "SIGNPOST_CORS_ORIGINS": f'["http://127.0.0.1:{school_port}"]',
+        "SIGNPOST_METRICS_TOKEN": METRICS_TOKEN,
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     with open(ARTIFACTS / "browser-test-server.log", "w") as log:
         process = subprocess.Popen(
-            # As api/serve.py runs it: no access log (it would record client addresses).
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--ws", "none",
-             "--no-access-log", "--host", "127.0.0.1", "--port", str(port)],
+            # As api/serve.py runs it (no access log, no proxy headers, timeouts).
+            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", *uvicorn_cli_options(),
+             "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
 from tests.browser.conftest import ARTIFACTS
+from tests.conftest import METRICS_TOKEN
 
 pytestmark = pytest.mark.slow  # starts a server and a browser; part of the normal run
 
@@ -55,7 +56,7 @@ def stored(page):
 
 def sessions_deleted(base):
     """How many DELETE /api/v1/sessions/{id} the server has answered with 204 (from /metrics)."""
-    metrics = httpx.get(f"{base}/metrics").text
+    metrics = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     return sum(
         float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
         if line.startswith("signpost_http_requests_total{") and 'method="DELETE"' in line
@@ -380,7 +381,9 @@ def test_choosing_parent_changes_audience_for_later_turns(visit):
     with page.expect_request("**/api/v1/chat") as request:
         page.locator(".reply").last.get_by_role("button", name="I'm a parent or carer").click()
         expect(page.locator(".reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
-    assert request.value.post_data_json["message"] == "/audience_parent"
+    # The button's payload goes in its own field; typed text is never read as intent syntax.
+    assert request.value.post_data_json["payload"] == "/audience_parent"
+    assert "message" not in request.value.post_data_json
     with page.expect_request("**/api/v1/chat") as request:
         send(page, "my son is being picked on in a whatsapp group")
     assert request.value.post_data_json["audience"] == "parent"
