@@ -63,7 +63,9 @@ def main() -> int:
               + "  ".join(f"{k} {v}" for k, v in report["encoder"][name].items() if k.endswith("_ms")))
     if MODEL.exists():
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
 
+        configure_structlog(logging.WARNING)  # Rasa's debug events would print every text
         agent = Agent.load(str(MODEL))
         loop = asyncio.new_event_loop()
         parse = lambda text: loop.run_until_complete(agent.parse_message(text))  # noqa: E731
