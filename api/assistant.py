@@ -12,17 +12,17 @@ from bot.context_cues import shared_context_cues
 from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY, Reply
 from bot.safety_net import SafetyNet, SafetyResult
-from api import perf
+from api import rasa_patches
 from api.schemas import as_text
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
 
 
-def action_endpoint(settings: Settings) -> perf.KeepAliveEndpointConfig:
+def action_endpoint(settings: Settings) -> rasa_patches.KeepAliveEndpointConfig:
     """The action server, with the shared token when one is set (actions/__main__.py)."""
     headers = {"Authorization": f"Bearer {settings.action_token}"} if settings.action_token else None
-    return perf.KeepAliveEndpointConfig(url=settings.action_server_url, headers=headers)
+    return rasa_patches.KeepAliveEndpointConfig(url=settings.action_server_url, headers=headers)
 
 
 class Assistant:
@@ -33,7 +33,7 @@ class Assistant:
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
-        perf.install()
+        rasa_patches.install()
         agent = Agent.load(
             settings.model_path,
             tracker_store=tracker_store,

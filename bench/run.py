@@ -215,8 +215,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--store", choices=("auto", "memory", "redis"), default=os.environ.get("BENCH_STORE", "auto"),
                         help="this API's conversation store: auto = Redis when workers > 1 (several "
                              "workers need a shared store to keep conversations), else memory")
-    parser.add_argument("--tf-threads", type=int, default=int(os.environ.get("BENCH_TF_THREADS", 0)),
-                        help="TF inter/intra-op threads for this API's workers (0 = TensorFlow's default)")
     parser.add_argument("--targets", default="api,rasa", help="which targets (default api,rasa)")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench.json"))
     parser.add_argument("--seed", type=int, default=7)
@@ -235,7 +233,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"bench: {os.cpu_count()} cores, load average "
           f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; Python {platform.python_version()}; "
           f"{duration:.0f} s per run, concurrency {levels}, warm-up {warmup:.0f} s; API: {args.workers} uvicorn "
-          f"worker(s), conversations in {store}, rate limits off, TF threads {args.tf_threads or 'default'}", flush=True)
+          f"worker(s), conversations in {store}, rate limits off", flush=True)
     if load_before[0] > 0.5:
         print("bench: note: the machine is not idle; other processes share these cores", flush=True)
 
@@ -251,8 +249,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         started.append(actions)
         actions.wait_ready("/health", timeout=120)
         print(f"bench: action server ready in {actions.ready_after:.1f} s", flush=True)
-        tf_env = {"TF_INTER_OP_PARALLELISM_THREADS": str(args.tf_threads),
-                  "TF_INTRA_OP_PARALLELISM_THREADS": str(args.tf_threads)} if args.tf_threads else {}
         store_settings = {}
         if "api" in targets and store == "redis":
             redis = start_redis(logs)
@@ -263,8 +259,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         # One at a time, so each cold start has the machine to itself.
         if "api" in targets:
             api = start_api(logs, f"{actions.url}/webhook", "api", workers=args.workers,
-                            rate_limit_per_session="0", rate_limit_per_client="0", model_path=str(model),
-                            extra_env=tf_env, **store_settings)
+                            rate_limit_per_session="0", rate_limit_per_client="0", model_path=str(model), **store_settings)
             started.append(api)
             api.wait_ready("/readyz", timeout=300, log_marker="Application startup complete.", marker_count=args.workers)
             services["api"] = api
@@ -306,7 +301,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results["load_average_before"] = [round(x, 2) for x in load_before]
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     results["settings"] = {"duration_s": duration, "concurrency": levels, "api_workers": args.workers,
-                           "api_store": store, "api_tf_threads": args.tf_threads, "warmup_s": warmup,
+                           "api_store": store, "warmup_s": warmup,
                            "cores": os.cpu_count(), "python": platform.python_version()}
 
     for level, ratio in ratios.items():

@@ -88,7 +88,7 @@ def test_no_cors_for_any_origin(guarded):
 
 
 async def test_the_api_sends_the_token(guarded):
-    from api.perf import KeepAliveEndpointConfig
+    from api.rasa_patches import KeepAliveEndpointConfig
     from api.assistant import action_endpoint
     from api.settings import Settings
 
