@@ -57,11 +57,10 @@ validate: setup
 # Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
 # Fails when urgent recall < 100% or held-out macro-F1 < 0.90 (report: results/eval_report.json).
 eval: model
-	$(PY) -m tests.evaluate --report results/eval_report.json
+	$(PY) -m evaluation.evaluate --report results/eval_report.json
 
-# Evaluation first, so pytest's summary is the last thing printed.
-test: model browser-deps redis-deps
-	$(PY) -m tests.evaluate --report results/eval_report.json
+# Evaluation first (a prerequisite), so pytest's summary is the last thing printed.
+test: model browser-deps redis-deps eval
 	$(PY) -m pytest
 
 # One self-contained HTML page of every reply (topic x audience x urgent x age band, plus

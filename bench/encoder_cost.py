@@ -23,7 +23,7 @@ warnings.filterwarnings("ignore")  # third-party deprecation noise while importi
 
 from bot.sentence_encoder import shared_encoder  # noqa: E402
 from bot.sentences import split_sentences  # noqa: E402
-from tests.heldout_data import load_heldout, load_heldout_long  # noqa: E402
+from evaluation.heldout_data import load_heldout, load_heldout_long  # noqa: E402
 
 MODEL = Path("models/schoolbot.tar.gz")
 

@@ -17,7 +17,8 @@ def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):
         "safety": {"urgent": safety_urgent, "categories": [], "intent": None},
         "metadata": metadata or {},
     }
-    return Tracker("test-session", slots or {}, latest, [], False, None, {}, "action_listen")
+    return Tracker.from_dict({"sender_id": "test-session", "slots": slots or {}, "latest_message": latest,
+                              "latest_action_name": "action_listen"})
 
 
 def run(action, t):

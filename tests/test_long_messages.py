@@ -106,7 +106,7 @@ def test_clarifying_question_offers_the_three_likely_topics_first():
                                   ("bullying", 0.09), ("general_safety", 0.05)),
     }
     dispatcher = CollectingDispatcher()
-    ActionClarify().run(dispatcher, Tracker("t", {}, latest, [], False, None, {}, "action_listen"), {})
+    ActionClarify().run(dispatcher, Tracker.from_dict({"sender_id": "t", "latest_message": latest}), {})
     buttons = next(m["buttons"] for m in dispatcher.messages if m.get("buttons"))
     payloads = [b["payload"] for b in buttons]
     assert payloads[:3] == ["/grooming", "/harmful_content", "/bullying"]
@@ -121,7 +121,7 @@ def test_signpost_offers_the_runner_up_and_the_second_concern_as_buttons():
         "safety": {"urgent": False, "categories": [], "intent": None},
     }
     dispatcher = CollectingDispatcher()
-    ActionSignpost().run(dispatcher, Tracker("t", {}, latest, [], False, None, {}, "action_listen"), {})
+    ActionSignpost().run(dispatcher, Tracker.from_dict({"sender_id": "t", "latest_message": latest}), {})
     texts = [m["text"] for m in dispatcher.messages if m.get("text")]
     buttons = [b["payload"] for m in dispatcher.messages for b in (m.get("buttons") or [])]
     assert any(t.startswith("You also mentioned") for t in texts)

@@ -32,7 +32,7 @@ def test_each_topic_intent_has_enough_varied_examples():
 
 
 def test_training_data_has_no_duplicates_or_heldout_messages():
-    from tests.heldout_data import load_heldout, load_heldout_long, load_redteam
+    from evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
 
     seen = {}
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
@@ -65,7 +65,7 @@ def test_every_topic_has_long_examples_in_peoples_own_voices():
 
 def test_long_form_heldout_set_is_big_enough_and_long():
     from bot.sentences import split_sentences
-    from tests.heldout_data import load_heldout_long
+    from evaluation.heldout_data import load_heldout_long
 
     examples = load_heldout_long()
     assert len(examples) >= 150

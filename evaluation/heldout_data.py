@@ -14,7 +14,7 @@ import yaml
 
 from bot.taxonomy import is_urgent_intent, topic_for
 
-TESTS_DIR = Path(__file__).resolve().parent
+TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 HELDOUT_DIR = TESTS_DIR / "heldout"
 # Long messages (3-8 sentences), written after and apart from the training data.
 HELDOUT_LONG_DIR = TESTS_DIR / "heldout_long"

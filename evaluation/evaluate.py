@@ -1,7 +1,7 @@
 """Evaluates the trained assistant on the held-out and red-team messages.
 
-    PYTHONPATH=. .venv/bin/python -m tests.evaluate [--model models/schoolbot.tar.gz]
-                                                    [--report results/eval_report.json]
+    PYTHONPATH=. .venv/bin/python -m evaluation.evaluate [--model models/schoolbot.tar.gz]
+                                                         [--report results/eval_report.json]
 
 Every message goes through the whole NLU pipeline (classifier + safety net) with
 `Agent.load(model).parse_message(text)`; no action server is needed. Prints per-topic
@@ -31,7 +31,7 @@ from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
 
 from bot.safety_net import shared_safety_net  # noqa: E402
 from bot.taxonomy import is_urgent_intent, topic_for, topic_ids  # noqa: E402
-from tests.heldout_data import Example, load_heldout, load_heldout_long, load_redteam  # noqa: E402
+from evaluation.heldout_data import Example, load_heldout, load_heldout_long, load_redteam  # noqa: E402
 
 URGENT_RECALL_MIN = 1.0
 MACRO_F1_MIN = 0.90
