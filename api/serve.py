@@ -5,14 +5,11 @@
 import argparse
 import os
 import signal
-import subprocess
 import sys
-import time
 
-import httpx
 import uvicorn
 
-from bot import ROOT
+from api import processes
 
 # How long an idle keep-alive connection stays open (uvicorn closes it after this).
 KEEP_ALIVE_SECONDS = 5
@@ -43,25 +40,13 @@ def uvicorn_cli_options() -> list:
             "--h11-max-incomplete-event-size", str(16 * 1024)]
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the action server exited with code {process.returncode}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    sys.exit(f"the action server did not answer {url} within {timeout:.0f}s")
-
-
-def start_action_server(port: int) -> subprocess.Popen:
-    # `python -m actions` listens on loopback only (actions/__main__.py).
-    process = subprocess.Popen([sys.executable, "-m", "actions", "--port", str(port)], cwd=ROOT)
-    wait_for(f"http://127.0.0.1:{port}/health", process)
-    return process
+def start_action_server(port: int) -> processes.Process:
+    """`python -m actions` on loopback (actions/__main__.py), its output on this terminal."""
+    server = processes.start_action_server(port)
+    try:
+        return server.wait_ready("/health", timeout=120)
+    except RuntimeError as exc:
+        sys.exit(f"the action server did not start: {exc}")
 
 
 def main() -> None:
@@ -88,8 +73,7 @@ def main() -> None:
                     workers=args.workers, **uvicorn_options())
     finally:
         if actions:
-            actions.terminate()
-            actions.wait(timeout=10)
+            actions.stop(timeout=10)
 
 
 if __name__ == "__main__":

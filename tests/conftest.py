@@ -1,52 +1,19 @@
-"""Fixtures: a real action server process and the real API with the trained model."""
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+"""Fixtures: a real action server process and the real API with the trained model.
 
-import httpx
+Constants and helpers that test modules share live in tests/support.py: never import this file.
+"""
 import pytest
 from fastapi.testclient import TestClient
 
-from bot import ROOT
-
-MODEL = ROOT / "models" / "schoolbot.tar.gz"
-METRICS_TOKEN = "metrics-token-for-tests"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_action_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "actions", "--port", str(port)],  # loopback only, like `make run`
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the action server exited at start-up"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the action server did not start within 90 s")
+from api.processes import start_action_server
+from tests.support import METRICS_TOKEN, MODEL
 
 
 @pytest.fixture(scope="session")
 def action_server_url():
-    port = free_port()
-    process = start_action_server(port)
-    yield f"http://127.0.0.1:{port}/webhook"
-    process.terminate()
-    process.wait(timeout=10)
+    server = start_action_server(quiet=True).wait_ready("/health", timeout=90)
+    yield f"{server.url}/webhook"
+    server.stop()
 
 
 @pytest.fixture(scope="session")

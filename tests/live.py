@@ -11,7 +11,7 @@ import uvicorn
 
 from api.serve import uvicorn_options
 from bot import replies
-from tests.conftest import free_port
+from api.processes import free_port
 
 
 class CannedAssistant:

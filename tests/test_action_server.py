@@ -1,37 +1,11 @@
 """The action server listens on loopback by default, and needs a token anywhere else (issue 12, item 3)."""
-import os
-import subprocess
-import sys
-import time
-
 import httpx
 import psutil
 import pytest
 
-from bot import ROOT
-from tests.conftest import free_port
+from api.processes import child_env, start_action_server
 
 TOKEN = "a-shared-secret-for-tests"
-
-
-def start(port: int, *args: str, token=None) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNPOST_")}
-    if token:
-        env["SIGNPOST_ACTION_TOKEN"] = token
-    return subprocess.Popen([sys.executable, "-m", "actions", "--port", str(port), *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def wait_health(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read()
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError("the action server did not start")
 
 
 def listening_addresses(pid: int, port: int) -> set:
@@ -41,15 +15,13 @@ def listening_addresses(pid: int, port: int) -> set:
 
 
 @pytest.fixture(scope="module")
-def guarded():
-    port = free_port()
-    process = start(port, token=TOKEN)
+def guarded(tmp_path_factory):
+    server = start_action_server(env=child_env(SIGNPOST_ACTION_TOKEN=TOKEN), log_dir=tmp_path_factory.mktemp("guarded"))
     try:
-        wait_health(port, process)
-        yield port, process
+        server.wait_ready("/health", timeout=90)
+        yield int(server.url.rsplit(":", 1)[1]), server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def test_default_is_loopback_only(action_server_url):
@@ -61,11 +33,13 @@ def test_default_is_loopback_only(action_server_url):
     assert listening_addresses(pids[0], port) == {"127.0.0.1"}
 
 
-def test_refuses_a_public_address_without_a_token():
-    process = start(free_port(), "--host", "0.0.0.0")
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode != 0
-    assert "SIGNPOST_ACTION_TOKEN" in output
+def test_refuses_a_public_address_without_a_token(tmp_path):
+    server = start_action_server(extra_args=("--host", "0.0.0.0"), env=child_env(), log_dir=tmp_path)
+    try:
+        assert server.process.wait(timeout=60) != 0
+    finally:
+        server.stop()
+    assert "SIGNPOST_ACTION_TOKEN" in server.log_path.read_text()
 
 
 def test_webhook_needs_the_token(guarded):

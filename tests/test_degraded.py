@@ -2,7 +2,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import MODEL, free_port, start_action_server
+from api.processes import free_port, start_action_server
+from tests.support import MODEL
 
 
 @pytest.fixture(scope="module")
@@ -12,12 +13,12 @@ def fragile():
     from api.settings import Settings
 
     port = free_port()
-    state = {"process": start_action_server(port)}
+    state = {"process": start_action_server(port, quiet=True).wait_ready()}
     app = create_app(Settings(model_path=str(MODEL), action_server_url=f"http://127.0.0.1:{port}/webhook",
                               turn_timeout_seconds=5))
     with TestClient(app) as client:
         yield client, state, port
-    state["process"].terminate()
+    state["process"].stop()
 
 
 def post(client, message, session_id=None):
@@ -33,8 +34,7 @@ def test_action_server_down_then_back(fragile):
     assert first["degraded"] is False and first["topic"] == "bullying"
     session = first["session_id"]
 
-    state["process"].terminate()
-    state["process"].wait(timeout=10)
+    state["process"].stop()
 
     urgent = post(client, "i want to kill myself", session)
     assert urgent["degraded"] is True and urgent["urgent"] is True
@@ -48,7 +48,7 @@ def test_action_server_down_then_back(fragile):
     assert ready.status_code == 503 and ready.json()["action_server"] is False
     assert ready.json()["status"] == "degraded"
 
-    state["process"] = start_action_server(port)
+    state["process"] = start_action_server(port, quiet=True).wait_ready()
     again = post(client, "someone hacked my account", session)
     assert again["degraded"] is False and again["topic"] == "scams_hacking"
     assert client.get("/readyz").status_code == 200

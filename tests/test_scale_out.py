@@ -248,7 +248,7 @@ def test_idle_conversation_expires_from_redis(cluster):
 
 def test_rate_limits_let_messages_through_when_redis_is_unreachable():
     from api.ratelimit import RateLimits
-    from bench.processes import free_port
+    from api.processes import free_port
 
     limits = RateLimits(Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_per_session=1))
     started = time.monotonic()

@@ -4,30 +4,23 @@ installs Chromium with apt. No request leaves the machine: anything not addresse
 test server is answered locally or refused, and recorded so tests can assert on it.
 """
 import functools
-import os
-import subprocess
-import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import List, Sequence
 
-import httpx
 import pytest
 
 from api.routes.pages import WIDGET_VERSION
-from bot import ROOT
-from api.serve import uvicorn_cli_options
-from tests.conftest import METRICS_TOKEN, MODEL, free_port
+from api.processes import free_port, start_api
+from tests.support import ARTIFACTS, METRICS_TOKEN, MODEL
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-ARTIFACTS = ROOT / "test-artifacts"
 # What production serves (api/security.py); added here to any page that lacks it, so these
 # tests also prove the widget works without inline scripts or styles.
 STRICT_CSP = (
@@ -47,43 +40,14 @@ def live_server(action_server_url, school_port):
     """The API as `make run` serves it, on a free loopback port."""
     if not MODEL.exists():
         pytest.exit(f"no trained model at {MODEL}: run `make test` (it trains first)", returncode=2)
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SIGNPOST_ACTION_SERVER_URL": action_server_url,
-        "SIGNPOST_CORS_ORIGINS": f'["http://127.0.0.1:{school_port}"]',
-        "SIGNPOST_METRICS_TOKEN": METRICS_TOKEN,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
-    with open(ARTIFACTS / "browser-test-server.log", "w") as log:
-        process = subprocess.Popen(
-            # As api/serve.py runs it (no access log, no proxy headers, timeouts).
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", *uvicorn_cli_options(),
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        assert process.poll() is None, f"the server exited at start-up; see {ARTIFACTS / 'browser-test-server.log'}"
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the server was not ready within 120 s")
-        time.sleep(0.5)
-    yield base
-    process.terminate()
+    # As api/serve.py runs it (no access log, no proxy headers, timeouts).
+    server = start_api(action_server_url, "browser-test-server", log_dir=ARTIFACTS,
+                       cors_origins=f'["http://127.0.0.1:{school_port}"]', metrics_token=METRICS_TOKEN)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        server.wait_ready("/readyz", timeout=120)
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
-from tests.browser.conftest import ARTIFACTS
-from tests.conftest import METRICS_TOKEN
+from tests.support import ARTIFACTS, METRICS_TOKEN
 
 pytestmark = pytest.mark.slow  # starts a server and a browser; part of the normal run
 
