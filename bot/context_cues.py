@@ -161,6 +161,9 @@ class ContextCues:
             if value is not None and age is None:
                 age, whose, owner = value, kind, doc[start].lower_
                 phrases["age"] = token.text
+        if whose == "child" and owner not in ("my", "our") and age is not None and age >= 18:
+            found.setdefault("person", "adult")  # "talking to a 19 year old"
+            age, whose = None, None
         if whose == "child" and subject_age is None:
             subject_age = age
         audience = found.get("audience")

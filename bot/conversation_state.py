@@ -119,7 +119,10 @@ def escalated(state: State, intent: Optional[str], escalation: Optional[str]) ->
         urgent = True
     if not urgent:
         return intent, False, None
-    return keep_topic(previous, intent), True, ESCALATION_DANGER[escalation]
+    answered = keep_topic(previous, intent)
+    if taxonomy.topic_for(answered) is None and escalation == "meeting" and state.about_a_child:
+        answered = "grooming"  # a child meeting an adult or stranger from online
+    return answered, True, ESCALATION_DANGER[escalation]
 
 
 def keep_topic(previous: Optional[str], intent: Optional[str]) -> Optional[str]:

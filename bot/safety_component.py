@@ -14,8 +14,9 @@ Issue 10 (conversations that unfold), in this order:
   no cues at all (it is never read as "I'm a teacher"); the safety net has still read it;
 - "i'm safe now" (a short message) → `safe_now`;
 - a short question inside a topic ("should i just pay") → `ask_question`;
-- a message of nothing but details ("she's 14", "it's on snapchat"), or a new fact (a
-  meeting, a threat, violence ...) that the classifier cannot place in a topic → `add_detail`,
+- a message of nothing but details ("she's 14", "it's on snapchat") that the classifier
+  cannot place in a topic (DETAIL_TOPIC), or a new fact (a meeting, a threat, violence ...)
+  it is not sure about (SURE_TOPIC) → `add_detail`,
   which re-answers the current topic with it (actions/unfold.py);
 all only when the net did not find a new danger, except the question (answered with the
 emergency line first).
@@ -45,6 +46,10 @@ LANGUAGE_KEY = "language"
 SHORT_WORDS = {"safe_now": 8, "ask_question": 12, "add_detail": 10}
 # Above this the classifier's topic wins over a new fact (it knows the message is a topic).
 SURE_TOPIC = 0.7
+# Below this the classifier's topic for a message of nothing but details is a guess: the
+# details refine the current answer ("she's 14"); above, the message is about that topic
+# ("im 14 and talking to a 19 year old": grooming).
+DETAIL_TOPIC = 0.35
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -121,7 +126,8 @@ class SafetyNetClassifier(GraphComponent):
             return None
         if cues.safe and words <= SHORT_WORDS["safe_now"]:
             return "safe_now"
-        if cues.detail_only and words <= SHORT_WORDS["add_detail"]:
+        guessing = topic_for(name) is None or (intent.get("confidence") or 0.0) < DETAIL_TOPIC
+        if cues.detail_only and guessing and words <= SHORT_WORDS["add_detail"]:
             return "add_detail"
         if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
             return "add_detail"

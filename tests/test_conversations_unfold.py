@@ -95,6 +95,31 @@ CONVERSATIONS = {
         ("a boy in my year keeps sending me horrible messages", dict(topic="bullying", urgent=False)),
         ("he said he'll stab me tomorrow", dict(topic="bullying", urgent=True, first=EMERGENCY_YP)),
     ],
+    "a 14-year-old says the other person is 19, then a meeting": [
+        ("im 14 and talking to a 19 year old", dict(topic="grooming", urgent=False)),
+        ("we're meeting at the shopping centre on saturday", dict(topic="grooming", urgent=True, first=EMERGENCY_YP)),
+    ],
+    "a girlfriend checks the phone, then hits": [
+        ("my gf checks my phone all the time", dict(topic="relationship_abuse", urgent=False)),
+        ("yesterday she hit me", dict(topic="relationship_abuse", urgent=True, first=EMERGENCY_YP)),
+    ],
+    "a hacked account and a ransom is not sextortion": [
+        ("someone hacked my snapchat", dict(topic="scams_hacking", urgent=False)),
+        ("theyre asking me to pay to get it back", dict(topic="scams_hacking", urgent=False)),
+    ],
+    "nudes sent, then a demand for money": [
+        ("i sent nudes to someone i met online", dict(topic="image_sharing")),
+        ("now he wants me to pay £200", dict(topic="image_sharing", urgent=True, first=EMERGENCY_YP)),
+    ],
+    "a friend blackmailed: should she pay": [
+        ("my friend is being blackmailed with her nudes", dict(topic="image_sharing", urgent=True, has=FRIEND)),
+        ("should she pay", dict(urgent=True, first=EMERGENCY_YP, has="don't pay")),
+    ],
+    "bullying, the other boy's age, then blocking": [
+        ("theres a lad in my year who keeps calling me names on insta", dict(topic="bullying")),
+        ("hes 14", dict(topic="bullying", urgent=False, has=DETAIL)),
+        ("should i block him", dict(topic="bullying", has="block them if you want to")),
+    ],
     # --- once urgent, the emergency line stays first until "i'm safe now"
     "urgent stays urgent on follow-ups and small talk": [
         ("someone says they will share my nudes unless i pay them", dict(topic="image_sharing", urgent=True)),
