@@ -126,7 +126,8 @@ class SafetyNetClassifier(GraphComponent):
             return None
         if cues.safe and words <= SHORT_WORDS["safe_now"]:
             return "safe_now"
-        guessing = topic_for(name) is None or (intent.get("confidence") or 0.0) < DETAIL_TOPIC
+        # "i'm worried about my son" is testing the water (hesitation), even with a detail in it.
+        guessing = name != "hesitation" and (topic_for(name) is None or (intent.get("confidence") or 0.0) < DETAIL_TOPIC)
         if cues.detail_only and guessing and words <= SHORT_WORDS["add_detail"]:
             return "add_detail"
         if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
