@@ -23,7 +23,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup model validate eval clean content-report
+.PHONY: run test setup model validate eval test-stories clean content-report
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -59,8 +59,16 @@ validate: setup
 eval: model
 	$(PY) -m evaluation.evaluate --report results/eval_report.json
 
-# Evaluation first (a prerequisite), so pytest's summary is the last thing printed.
+# Issue 10: multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
+# policies, turn by turn; --e2e so the NLU reads each message); fails on any wrong intent,
+# entity or action (report: results/stories/).
+STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
+test-stories: model
+	$(STORIES_TEST)
+
+# Evaluation first (a prerequisite), then the stories, so pytest's summary is printed last.
 test: model browser-deps redis-deps eval
+	$(STORIES_TEST)
 	$(PY) -m pytest
 
 # One self-contained HTML page of every reply (topic x audience x urgent x age band, plus

@@ -5,14 +5,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import tracker_state
+from actions import tracker_state, unfold
 from actions.dispatch import send
 from bot import content, replies
-from bot.taxonomy import DEFAULT_AUDIENCE
 from bot.uncertainty import likely_topics
 
 # Small-talk intents whose answer ends with the topic menu.
-WITH_MENU = {"greet", "thanks"}
+WITH_MENU = {"greet", "thanks", "capabilities"}
 AUDIENCE_INTENTS = {
     "audience_young_person": "young_person",
     "audience_parent": "parent",
@@ -26,10 +25,10 @@ class ActionSmallTalk(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker_state.intent(tracker)
-        audience, _ = tracker_state.audience(tracker)
-        send(dispatcher, replies.small_talk(intent, with_menu=intent in WITH_MENU,
-                                            audience=audience, age=tracker_state.age(tracker)))
-        return []
+        state = unfold.heard(tracker)
+        reply = replies.small_talk(intent, with_menu=intent in WITH_MENU, audience=state.audience, age=state.age)
+        send(dispatcher, unfold.keep_urgent(reply, state))
+        return unfold.state_events(state)
 
 
 class ActionClarify(Action):
@@ -41,8 +40,9 @@ class ActionClarify(Action):
         # instead of reading ten. Out of scope: its guesses are noise, so the whole menu.
         unsure = tracker_state.intent(tracker) == "nlu_fallback"
         likely = likely_topics(tracker.latest_message.get("intent_ranking")) if unsure else None
-        send(dispatcher, replies.clarify(likely))
-        return []
+        state = unfold.heard(tracker)
+        send(dispatcher, unfold.keep_urgent(replies.clarify(likely), state))
+        return unfold.state_events(state)
 
 
 class ActionMenu(Action):
@@ -50,8 +50,9 @@ class ActionMenu(Action):
         return "action_menu"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        send(dispatcher, replies.menu())
-        return []
+        state = unfold.heard(tracker)
+        send(dispatcher, unfold.keep_urgent(replies.menu(), state))
+        return unfold.state_events(state)
 
 
 class ActionMisunderstood(Action):
@@ -61,10 +62,9 @@ class ActionMisunderstood(Action):
         return "action_misunderstood"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        audience, _ = tracker_state.audience(tracker)
-        after_urgent = bool(tracker.get_slot("last_urgent"))
-        send(dispatcher, replies.misunderstood(audience or DEFAULT_AUDIENCE, after_urgent, tracker_state.age(tracker)))
-        return []
+        state = unfold.heard(tracker)
+        send(dispatcher, replies.misunderstood(unfold.audience_of(state), state.urgent, state.age))
+        return unfold.state_events(state)
 
 
 class ActionSetAudience(Action):
@@ -75,14 +75,16 @@ class ActionSetAudience(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         audience = AUDIENCE_INTENTS.get(tracker_state.intent(tracker), "young_person")
+        state = unfold.heard(tracker)
+        if audience != "young_person" or state.writer != "friend":
+            state = unfold.State(**{**state.as_dict(), "writer": audience})
         last_intent = tracker.get_slot("last_intent")
         if last_intent:
-            urgent = bool(tracker.get_slot("last_urgent"))
-            reply = replies.signpost(last_intent, audience, urgent=urgent, age=tracker_state.age(tracker))
+            reply = replies.signpost(last_intent, audience, urgent=state.urgent, age=state.age, writer=state.writer)
             ack = replies.message(content.audience_ack(audience))
             # The emergency route stays first in an urgent reply.
             reply.messages.insert(1 if reply.urgent else 0, ack)
         else:
-            reply = replies.audience_set(audience)
+            reply = unfold.keep_urgent(replies.audience_set(audience), state)
         send(dispatcher, reply)
-        return [SlotSet("audience", audience)]
+        return unfold.state_events(state) + [SlotSet("audience", audience)]

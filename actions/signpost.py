@@ -5,11 +5,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import tracker_state
+from actions import tracker_state, unfold
 from actions.dispatch import send
 from bot import replies, taxonomy
-from bot.taxonomy import DEFAULT_AUDIENCE
-from bot.uncertainty import runner_up
 
 FOLLOW_UPS = {"followup_steps": "steps", "followup_report": "report", "followup_talk": "talk"}
 
@@ -25,29 +23,12 @@ class ActionSignpost(Action):
         situation = tracker_state.situation(tracker)
         if situation and not taxonomy.is_urgent_intent(intent):
             intent = situation
-        audience, known = tracker_state.audience(tracker)
-        age = tracker_state.age(tracker)
+        state = unfold.heard(tracker)
         # Offer "I'm a parent / I'm a teacher" once, only while we don't know who is asking.
-        offer = not known and not tracker.get_slot("audience_offered")
-        reply = replies.signpost(
-            intent,
-            audience or DEFAULT_AUDIENCE,
-            urgent=tracker_state.safety_urgent(tracker),
-            offer_audience=offer,
-            age=age,
-            platform=tracker_state.cues(tracker).get("platform"),
-            also=tracker.latest_message.get("also"),
-            runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
-            danger=tracker_state.danger(tracker),
-        )
-        send(dispatcher, reply)
-        events = [SlotSet("last_intent", intent), SlotSet("last_urgent", reply.urgent)]
-        if known:
-            events.append(SlotSet("audience", audience))
+        offer = state.writer is None and not tracker.get_slot("audience_offered")
+        events = unfold.signpost_turn(dispatcher, tracker, state, intent, offer_audience=offer)
         if offer:
             events.append(SlotSet("audience_offered", True))
-        if age is not None:
-            events.append(SlotSet("age", age))
         return events
 
 
@@ -62,14 +43,11 @@ class ActionFollowUp(Action):
         if not last_intent:
             send(dispatcher, replies.clarify())
             return []
-        audience, _ = tracker_state.audience(tracker)
+        state = unfold.heard(tracker)
         kind = FOLLOW_UPS.get(tracker_state.intent(tracker), "steps")
-        reply = replies.follow_up(
-            kind, last_intent, audience or DEFAULT_AUDIENCE,
-            urgent=bool(tracker.get_slot("last_urgent")), age=tracker_state.age(tracker),
-        )
+        reply = replies.follow_up(kind, last_intent, unfold.audience_of(state), urgent=state.urgent, age=state.age)
         send(dispatcher, reply)
-        return []
+        return unfold.state_events(state)
 
 
 class ActionShowServices(Action):
@@ -77,6 +55,6 @@ class ActionShowServices(Action):
         return "action_show_services"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        audience, _ = tracker_state.audience(tracker)
-        send(dispatcher, replies.all_services(audience or DEFAULT_AUDIENCE, tracker_state.age(tracker)))
-        return []
+        state = unfold.heard(tracker)
+        send(dispatcher, unfold.keep_urgent(replies.all_services(unfold.audience_of(state), state.age), state))
+        return unfold.state_events(state)

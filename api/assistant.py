@@ -109,19 +109,16 @@ class Assistant:
             messages=messages,
             services=[s["id"] for s in payload["services"]],
             intent=payload.get("intent"),
+            language=payload.get("language"),
         )
 
     @staticmethod
     def _ensure_emergency(reply: Reply, safety: SafetyResult, audience: Optional[str],
                           age: Optional[int] = None) -> Reply:
         """Last guard: a safety-net hit always leads with the emergency route."""
-        if not safety.urgent or reply.urgent:
+        if not safety.urgent:
             return reply
-        audience = replies.content.audience_or_default(audience)
-        reply.urgent = True
-        reply.messages.insert(0, replies.message(replies.content.emergency(audience, age)))
-        reply.services = replies.emergency_first(reply.services, audience, age)
-        return reply
+        return replies.with_emergency(reply, audience, age)
 
     @property
     def tracker_store(self):

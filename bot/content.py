@@ -25,7 +25,7 @@ SITUATIONS_DIR = CONTENT_DIR / "situations"
 # From this age a young person gets adult routes (Report Remove and Childline's own limits
 # are on the service cards; the texts follow the `young_adult` block).
 ADULT_AGE = 18
-FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps"}
+FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps", "questions", "friend"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,25 @@ def urgent_steps(danger: Optional[str], intent: str, audience: str, age: Optiona
     if not entry or intent in (entry.get("skip_for_intents") or []):
         return []
     return list(block(entry, audience, age))
+
+
+def question(kind: str, intent: Optional[str], audience: str) -> str:
+    """The answer to a question inside the current topic (bot/content/questions.yml)."""
+    data = _file("questions")
+    if audience_or_default(audience) != "young_person":
+        return data["adult"].get(kind) or data["adult"]["report"]
+    for key in (intent, situation_topic(intent), "any"):
+        answers = data["young_person"].get(key or "") or {}
+        if kind in answers:
+            return answers[kind]
+    return data["young_person"]["any"]["tell_parents"]
+
+
+def friend(intent: Optional[str], topic: Optional[str]) -> Tuple[str, List[str]]:
+    """(intro, steps) for a young person helping a friend."""
+    data = _file("friend")
+    steps = data["steps"].get(intent or "") or data["steps"].get(topic or "") or data["steps"]["any"]
+    return data["intro"], list(steps)
 
 
 def emergency(audience: str, age: Optional[int] = None) -> str:

@@ -32,6 +32,7 @@ AGE_BANDS: List[Tuple[str, Optional[int]]] = [
 ]
 FOLLOW_UPS = {"steps": "What to do now", "report": "How to report", "talk": "Talk to someone now"}
 SMALL_TALK = ("greet", "goodbye", "thanks", "bot_challenge", "ask_privacy")
+QUESTION_KINDS = ("pay", "trouble", "tell_parents", "report", "anonymous", "delete", "school", "block")
 GRADE_LIMIT = 6  # young people's texts aim for a reading age of about 11
 
 
@@ -103,6 +104,21 @@ def cases() -> List[Case]:
             state = "urgent message" if urgent else "ordinary message"
             found.append(Case("When the assistant fails (degraded)", f"{who} · {state}",
                               replies.degraded(audience, urgent, age), yp))
+        # Issue 10: conversations that unfold.
+        found.append(Case(section, f"{who} · “idk how to say it”", replies.hesitation(audience, False, age), yp))
+        found.append(Case(section, f"{who} · “what can you do”",
+                          replies.small_talk("capabilities", with_menu=True, audience=audience, age=age), yp))
+        found.append(Case(section, f"{who} · “i'm safe now”", replies.safe_now(audience, age), yp))
+    found.append(Case(section, "Anyone · a message not in English", replies.not_english(), True))
+    questions = "Questions inside a topic"
+    for intent, heading in topic_names():
+        for kind in QUESTION_KINDS:
+            for audience, age, who in [c for c in audience_cases() if c[0] != "young_person" or c[1] is None][:3]:
+                found.append(Case(questions, f"{heading} · {who} · “{kind.replace('_', ' ')}”",
+                                  replies.answer_question(kind, intent, audience, False, age),
+                                  audience == "young_person"))
+        found.append(Case("A friend helping a friend", f"Young person helping a friend · {heading}",
+                          replies.signpost(intent, "young_person", False, writer="friend"), True))
     found.append(Case(section, "Anyone · not understood", replies.clarify(), True))
     found.append(Case(section, "Anyone · “Something else”", replies.menu(), True))
     return found

@@ -35,6 +35,7 @@ class Reply:
     messages: List[Dict] = field(default_factory=list)
     services: List[str] = field(default_factory=list)
     intent: Optional[str] = None
+    language: Optional[str] = None  # a message not in English: its language, for /metrics
 
     def payload(self) -> Dict:
         return {
@@ -42,6 +43,7 @@ class Reply:
             "urgent": self.urgent,
             "intent": self.intent,
             "services": directory.cards(self.services),
+            "language": self.language,
         }
 
 
@@ -124,12 +126,18 @@ def signpost(
     also: Optional[str] = None,
     runner_up: Optional[str] = None,
     danger: Optional[str] = None,
+    writer: Optional[str] = None,
 ) -> Reply:
     """danger: the safety net's first category ("meeting", "immediate_danger" ...); in an
-    urgent reply its steps (bot/content/urgent_steps.yml) come before the topic's."""
+    urgent reply its steps (bot/content/urgent_steps.yml) come before the topic's.
+    writer "friend": a young person helping a friend gets the friend's intro and steps
+    (bot/content/friend.yml) instead of the text for the one it is happening to."""
     audience = content.audience_or_default(audience)
     guide = content.guidance(intent, audience, age)
     topic = topic_of(intent)
+    if writer == "friend" and audience == "young_person" and not content.is_young_adult(audience, age):
+        intro, steps = content.friend(intent, topic)
+        guide = content.Guidance(intro, steps, guide.services, guide.what_next, guide.report)
     urgent = urgent or taxonomy.is_urgent_intent(intent)
     services = for_age(guide.services, audience, age)
     first = content.urgent_steps(danger, intent, audience, age) if urgent else []
@@ -215,6 +223,52 @@ def audience_set(audience: str) -> Reply:
     return Reply(
         messages=[message(content.audience_ack(audience)), message(content.conversation("menu"), menu_buttons())]
     )
+
+
+def with_emergency(reply: Reply, audience: Optional[str], age: Optional[int] = None) -> Reply:
+    """The emergency route first (the line and the 999 card), unless the reply has it already:
+    for a safety-net hit the actions missed, and for every answer while a conversation is
+    urgent (until the person says they are safe)."""
+    if reply.urgent:
+        return reply
+    audience = content.audience_or_default(audience or DEFAULT_AUDIENCE)
+    reply.urgent = True
+    reply.messages.insert(0, message(content.emergency(audience, age)))
+    reply.services = emergency_first(reply.services, audience, age)
+    return reply
+
+
+def answer_question(kind: str, intent: Optional[str], audience: str, urgent: bool,
+                    age: Optional[int] = None) -> Reply:
+    """A question inside the current topic ("should i just pay") answered from
+    bot/content/questions.yml, then the topic's services and the follow-up buttons."""
+    audience = content.audience_or_default(audience)
+    services = for_age(content.guidance(intent, audience, age).services, audience, age) if intent else []
+    text = f"{content.conversation('question_heading')}\n{content.question(kind, intent, audience)}"
+    reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
+    urgent = urgent or taxonomy.is_urgent_intent(intent)
+    return with_emergency(reply, audience, age) if urgent else reply
+
+
+def hesitation(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
+    """'idk how to say it': take your time; the crisis route only when there is a risk."""
+    audience = content.audience_or_default(audience)
+    text, _ = content.small_talk("hesitation", audience, age)
+    reply = Reply(messages=[message(text, menu_buttons())], intent="hesitation")
+    return with_emergency(reply, audience, age) if urgent else reply
+
+
+def safe_now(audience: str, age: Optional[int] = None) -> Reply:
+    audience = content.audience_or_default(audience)
+    return Reply(messages=[message(content.conversation("safe_now"), follow_up_buttons(False))],
+                 services=for_age(content.crisis_services(audience, age), audience, age)[:2], intent="safe_now")
+
+
+def not_english(language: Optional[str] = None) -> Reply:
+    """A message not in English: in plain English, 999 and Childline first, always."""
+    reply = Reply(messages=[message(content.conversation("not_english"), menu_buttons())],
+                  services=["childline"], intent="not_english", language=language)
+    return with_emergency(reply, "young_person")
 
 
 def degraded(audience: Optional[str], urgent: bool, age: Optional[int] = None) -> Reply:

@@ -8,6 +8,18 @@ urgent intent. When it is urgent and the classifier found no topic (greeting, ou
 low confidence ...), the intent is replaced with the urgent one, so the dialogue signposts
 instead of chatting. A situation the context cues recognise
 ("someone else's nude", "my own sexual thoughts") does the same with its topic's intent.
+
+Issue 10 (conversations that unfold), in this order:
+- a message confidently not in English (bot/language.py) gets the intent `not_english`, and
+  no cues at all (it is never read as "I'm a teacher"); the safety net has still read it;
+- "i'm safe now" (a short message) → `safe_now`;
+- a short question inside a topic ("should i just pay") → `ask_question`;
+- a message of nothing but details ("she's 14", "it's on snapchat") that the classifier
+  cannot place in a topic (DETAIL_TOPIC), or a new fact (a meeting, a threat, violence ...)
+  it is not sure about (SURE_TOPIC) → `add_detail`,
+  which re-answers the current topic with it (actions/unfold.py);
+all only when the net did not find a new danger, except the question (answered with the
+emergency line first).
 """
 from typing import Any, Dict, List, Optional
 
@@ -20,7 +32,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import content, taxonomy
-from bot.context_cues import ContextCues, shared_context_cues
+from bot.context_cues import ContextCues, Cues, shared_context_cues
+from bot.language import shared_language_detector
 from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
 from bot.sentence_risk import RISK_KEY, second_concern
 from bot.taxonomy import topic_for
@@ -28,6 +41,15 @@ from bot.taxonomy import topic_for
 SAFETY_KEY = "safety"
 CUES_KEY = "cues"
 ALSO_KEY = "also"
+LANGUAGE_KEY = "language"
+# Longest message still read as "only" a safe-now, a question or a detail.
+SHORT_WORDS = {"safe_now": 8, "ask_question": 12, "add_detail": 10}
+# Above this the classifier's topic wins over a new fact (it knows the message is a topic).
+SURE_TOPIC = 0.7
+# Below this the classifier's topic for a message of nothing but details is a guess: the
+# details refine the current answer ("she's 14"); above, the message is about that topic
+# ("im 14 and talking to a 19 year old": grooming).
+DETAIL_TOPIC = 0.35
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -44,6 +66,7 @@ class SafetyNetClassifier(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyNetClassifier":
+        shared_language_detector()  # starts loading the language models in the background
         return cls(shared_safety_net(), shared_context_cues())
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -54,9 +77,11 @@ class SafetyNetClassifier(GraphComponent):
             text = msg.get(TEXT) or ""
             result = self._with_sentences(self.net.check(text), msg.get(RISK_KEY) or {})
             msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
-            cues = self.cues.read(text)
+            language = shared_language_detector().foreign_language(text)
+            msg.set(LANGUAGE_KEY, language, add_to_output=True)
+            cues = Cues() if language else self.cues.read(text)
             msg.set(CUES_KEY, cues.as_dict(), add_to_output=True)
-            msg.set(ENTITIES, (msg.get(ENTITIES) or []) + cues.entities(), add_to_output=True)
+            msg.set(ENTITIES, (msg.get(ENTITIES) or []) + cues.entities(cues.spans(text)), add_to_output=True)
             intent: Optional[dict] = msg.get(INTENT)
             name = (intent or {}).get("name")
             if result.urgent and topic_for(name) is None and name != result.intent:
@@ -74,10 +99,40 @@ class SafetyNetClassifier(GraphComponent):
                     {"name": taxonomy.primary_intent(topic), "confidence": 1.0, "overridden_by": "context_cues"},
                     add_to_output=True,
                 )
+            before = (msg.get(INTENT) or {}).get("name")
+            turn = self._turn(language, cues, result, msg.get(INTENT) or {}, len(text.split()))
+            if turn:
+                msg.set(INTENT, {"name": turn, "confidence": 1.0, "overridden_by": "conversation"}, add_to_output=True)
+                if taxonomy.is_urgent_intent(before) and not result.urgent:
+                    # The turn replaces an always-urgent intent: the message stays urgent.
+                    result = SafetyResult(urgent=True, categories=result.categories + (f"intent:{before}",),
+                                          intent=before, matches=result.matches)
+                    msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
             topic = topic_for((msg.get(INTENT) or {}).get("name"))
             also = second_concern(msg.get(RISK_KEY), topic, msg.get(INTENT_RANKING_KEY))
             msg.set(ALSO_KEY, also, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _turn(language: Optional[str], cues: Cues, result: SafetyResult, intent: dict, words: int) -> Optional[str]:
+        """The conversation turn this message is, when it is one (issue 10); None otherwise."""
+        if language:
+            return "not_english"
+        name = intent.get("name")
+        unsure = topic_for(name) is None or (intent.get("confidence") or 0.0) < SURE_TOPIC
+        if cues.question and words <= SHORT_WORDS["ask_question"] and (unsure or not result.urgent):
+            return "ask_question"
+        if result.urgent:
+            return None
+        if cues.safe and words <= SHORT_WORDS["safe_now"]:
+            return "safe_now"
+        # "i'm worried about my son" is testing the water (hesitation), even with a detail in it.
+        guessing = name != "hesitation" and (topic_for(name) is None or (intent.get("confidence") or 0.0) < DETAIL_TOPIC)
+        if cues.detail_only and guessing and words <= SHORT_WORDS["add_detail"]:
+            return "add_detail"
+        if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
+            return "add_detail"
+        return None
 
     @staticmethod
     def _with_sentences(result: SafetyResult, risk: dict) -> SafetyResult:

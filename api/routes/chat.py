@@ -43,7 +43,7 @@ async def chat(body: ChatRequest, request: Request, response: Response):
     session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
         session_id, body.message, body.audience, payload=body.payload)
-    metrics.record_reply(reply.topic, reply.urgent, degraded)
+    metrics.record_reply(reply.topic, reply.urgent, degraded, reply.language)
     return ChatResponse(
         session_id=session_id,
         topic=reply.topic,

@@ -1,0 +1,161 @@
+"""Conversations that unfold (issue 10): the conversation state in slots, and the turns that
+add to it: a detail, a question inside the topic, testing the water, "i'm safe now", a
+message not in English.
+
+Every action reads the state with `heard(tracker)` (the slots, then what this message says),
+keeps the emergency line first while the conversation is urgent (`keep_urgent`), and returns
+`state_events(state)` so the state is kept for the next turn.
+"""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import tracker_state
+from actions.dispatch import send
+from bot import content, replies
+from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
+from bot.replies import Reply
+from bot.taxonomy import AUDIENCES, DEFAULT_AUDIENCE, topic_for
+from bot.uncertainty import runner_up
+
+
+def _int(value) -> Optional[int]:
+    return int(value) if value is not None else None
+
+
+def current_state(tracker: Tracker) -> State:
+    """The state kept in slots from earlier turns."""
+    risk = tracker.get_slot("risk") or ("urgent" if tracker.get_slot("last_urgent") else "none")
+    writer = tracker.get_slot("writer") or tracker.get_slot("audience")
+    return State(
+        writer=writer, subject=tracker.get_slot("subject"), subject_age=_int(tracker.get_slot("subject_age")),
+        writer_age=_int(tracker.get_slot("age")), other_person=tracker.get_slot("other_person"),
+        app=tracker.get_slot("app"), intent=tracker.get_slot("last_intent"), risk=risk,
+    )
+
+
+def heard(tracker: Tracker) -> State:
+    """The state with this message read into it (the request's audience wins)."""
+    meta = tracker.latest_message.get("metadata") or {}
+    audience = meta.get("audience") if meta.get("audience") in AUDIENCES else None
+    return state_heard(current_state(tracker), tracker_state.cues(tracker), audience)
+
+
+def audience_of(state: State) -> str:
+    return state.audience or DEFAULT_AUDIENCE
+
+
+def state_events(state: State) -> List[Dict]:
+    events = [SlotSet("writer", state.writer), SlotSet("subject", state.subject),
+              SlotSet("subject_age", state.subject_age), SlotSet("age", state.writer_age),
+              SlotSet("other_person", state.other_person), SlotSet("app", state.app),
+              SlotSet("last_intent", state.intent), SlotSet("risk", state.risk),
+              SlotSet("last_urgent", state.urgent)]
+    if state.audience:
+        events.append(SlotSet("audience", state.audience))
+    return events
+
+
+def keep_urgent(reply: Reply, state: State) -> Reply:
+    """While the conversation is urgent, every answer keeps the emergency line first."""
+    return replies.with_emergency(reply, audience_of(state), state.age) if state.urgent else reply
+
+
+def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, intent: str,
+                  offer_audience: bool = False, lead: Optional[str] = None) -> List[Dict]:
+    """Answers `intent` read with the conversation so far: a new fact may make it urgent and
+    keep the topic (bot/conversation_state.py). `lead`: a line before the answer."""
+    cues = tracker_state.cues(tracker)
+    safety_urgent = tracker_state.safety_urgent(tracker)
+    danger = tracker_state.danger(tracker)
+    intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"))
+    if safety_urgent and state.intent and topic_for(intent) is None:
+        intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
+    urgent = safety_urgent or escalation_urgent or state.urgent
+    reply = replies.signpost(
+        intent, audience_of(state), urgent=urgent, offer_audience=offer_audience, age=state.age,
+        platform=state.app, also=tracker.latest_message.get("also"),
+        runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
+        danger=danger or escalation_danger, writer=state.writer,
+    )
+    if lead:
+        reply.messages.insert(1 if reply.urgent else 0, replies.message(lead))
+    send(dispatcher, reply)
+    state = State(**{**state.as_dict(), "intent": intent, "risk": risk_after(reply.urgent, intent, state.risk)})
+    return state_events(state)
+
+
+class ActionRefine(Action):
+    """A detail ("she's 14", "it's on snapchat", "he's an adult") or a new fact re-answers the
+    current topic with it; with no topic yet, it is kept and the person is asked what happened."""
+
+    def name(self) -> Text:
+        return "action_refine"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        state = heard(tracker)
+        if state.intent:
+            return signpost_turn(dispatcher, tracker, state, state.intent, lead=content.conversation("detail_ack"))
+        if tracker_state.cues(tracker).get("escalation") or tracker_state.safety_urgent(tracker):
+            return signpost_turn(dispatcher, tracker, state, "danger")
+        reply = Reply(messages=[replies.message(content.conversation("detail_no_topic"), replies.menu_buttons())])
+        if state.writer in ("parent", "professional"):
+            reply.messages.insert(0, replies.message(content.audience_ack(state.writer)))
+        send(dispatcher, keep_urgent(reply, state))
+        return state_events(state)
+
+
+class ActionAnswerQuestion(Action):
+    """'should i just pay', 'will i get in trouble' ... answered for the current topic."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        state = heard(tracker)
+        kind = tracker_state.cues(tracker).get("question") or "tell_parents"
+        intent = state.intent or (tracker.latest_message.get("safety") or {}).get("intent")
+        urgent = tracker_state.safety_urgent(tracker) or state.urgent
+        reply = replies.answer_question(kind, intent, audience_of(state), urgent, state.age)
+        send(dispatcher, reply)
+        return state_events(State(**{**state.as_dict(), "intent": intent or state.intent,
+                                     "risk": risk_after(reply.urgent, intent, state.risk)}))
+
+
+class ActionHesitation(Action):
+    """'idk how to say it', 'can u help': take your time; 999 first only when there is a risk."""
+
+    def name(self) -> Text:
+        return "action_hesitation"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        state = heard(tracker)
+        urgent = state.urgent or tracker_state.safety_urgent(tracker)
+        send(dispatcher, replies.hesitation(audience_of(state), urgent, state.age))
+        return state_events(state)
+
+
+class ActionSafeNow(Action):
+    """'i'm safe now': the emergency line stops leading every answer."""
+
+    def name(self) -> Text:
+        return "action_safe_now"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        state = heard(tracker)
+        send(dispatcher, replies.safe_now(audience_of(state), state.age))
+        calm = "concern" if state.intent else "none"
+        return state_events(State(**{**state.as_dict(), "risk": calm}))
+
+
+class ActionNotEnglish(Action):
+    """A message not in English: never read as a topic or as who is writing."""
+
+    def name(self) -> Text:
+        return "action_not_english"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        send(dispatcher, replies.not_english(tracker.latest_message.get("language")))
+        return []
