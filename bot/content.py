@@ -113,9 +113,11 @@ def urgent_steps(danger: Optional[str], intent: str, audience: str, age: Optiona
     return list(block(entry, audience, age))
 
 
-def question(kind: str, intent: Optional[str], audience: str) -> str:
+def question(kind: str, intent: Optional[str], audience: str, age: Optional[int] = None) -> str:
     """The answer to a question inside the current topic (bot/content/questions.yml)."""
     data = _file("questions")
+    if is_young_adult(audience, age):
+        return data["young_adult"].get(kind) or data["young_adult"]["report"]
     if audience_or_default(audience) != "young_person":
         return data["adult"].get(kind) or data["adult"]["report"]
     for key in (intent, situation_topic(intent), "any"):

@@ -141,15 +141,12 @@ def signpost(
     urgent = urgent or taxonomy.is_urgent_intent(intent)
     services = for_age(guide.services, audience, age)
     first = content.urgent_steps(danger, intent, audience, age) if urgent else []
-    if urgent:
-        services = emergency_first(services, audience, age)
-    messages = [message(content.emergency(audience, age))] if urgent else []
-    messages += [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
+    messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
     if guide.what_next:
         messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
     messages.append(message(content.conversation("services_heading"), follow_up_buttons(offer_audience)))
     messages += other_topics(topic, also, runner_up)
-    return Reply(topic, urgent, messages, services, intent)
+    return _urgent_if(Reply(topic, False, messages, services, intent), urgent, audience, age)
 
 
 def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
@@ -165,11 +162,8 @@ def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional
     else:  # talk: services someone can phone or text now
         talk = [s for s in emergency_first(services, audience, age) if directory.get(s).phone or directory.get(s).text]
         services, text = talk, content.conversation("talk_heading")
-    if urgent:
-        services = emergency_first(services, audience, age)
-    messages = [message(content.emergency(audience, age))] if urgent else []
-    messages.append(message(text, follow_up_buttons(False)))
-    return Reply(topic_of(intent), urgent, messages, services, intent)
+    reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
+    return _urgent_if(reply, urgent, audience, age)
 
 
 def small_talk(key: str, with_menu: bool = False, audience: Optional[str] = None,
@@ -202,14 +196,11 @@ def misunderstood(audience: str, after_urgent: bool, age: Optional[int] = None) 
     audience = content.audience_or_default(audience)
     if not after_urgent:
         return Reply(messages=[message(content.conversation("misunderstood"), menu_buttons())])
-    return Reply(
-        urgent=True,
-        messages=[
-            message(content.emergency(audience, age)),
-            message(content.conversation("misunderstood_after_urgent"), menu_buttons()),
-        ],
-        services=emergency_first(for_age(content.crisis_services(audience, age), audience, age), audience, age),
+    reply = Reply(
+        messages=[message(content.conversation("misunderstood_after_urgent"), menu_buttons())],
+        services=for_age(content.crisis_services(audience, age), audience, age),
     )
+    return with_emergency(reply, audience, age)
 
 
 def all_services(audience: str, age: Optional[int] = None) -> Reply:
@@ -226,9 +217,11 @@ def audience_set(audience: str) -> Reply:
 
 
 def with_emergency(reply: Reply, audience: Optional[str], age: Optional[int] = None) -> Reply:
-    """The emergency route first (the line and the 999 card), unless the reply has it already:
-    for a safety-net hit the actions missed, and for every answer while a conversation is
-    urgent (until the person says they are safe)."""
+    """The emergency route first (the line and the 999 card), unless the reply has it already.
+    The one place the route is put in front of a reply, for every path: a topic's answer,
+    follow-ups, questions, "you misunderstood", hesitation, not English, the API's guard for a
+    safety-net hit and the degraded reply. Who it is for (audience, age) decides its line:
+    Childline for a young person under 19, Samaritans for an adult (bot/content/emergency.yml)."""
     if reply.urgent:
         return reply
     audience = content.audience_or_default(audience or DEFAULT_AUDIENCE)
@@ -238,16 +231,19 @@ def with_emergency(reply: Reply, audience: Optional[str], age: Optional[int] = N
     return reply
 
 
+def _urgent_if(reply: Reply, urgent: bool, audience: Optional[str], age: Optional[int]) -> Reply:
+    return with_emergency(reply, audience, age) if urgent else reply
+
+
 def answer_question(kind: str, intent: Optional[str], audience: str, urgent: bool,
                     age: Optional[int] = None) -> Reply:
     """A question inside the current topic ("should i just pay") answered from
     bot/content/questions.yml, then the topic's services and the follow-up buttons."""
     audience = content.audience_or_default(audience)
     services = for_age(content.guidance(intent, audience, age).services, audience, age) if intent else []
-    text = f"{content.conversation('question_heading')}\n{content.question(kind, intent, audience)}"
+    text = f"{content.conversation('question_heading')}\n{content.question(kind, intent, audience, age)}"
     reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
-    urgent = urgent or taxonomy.is_urgent_intent(intent)
-    return with_emergency(reply, audience, age) if urgent else reply
+    return _urgent_if(reply, urgent or taxonomy.is_urgent_intent(intent), audience, age)
 
 
 def hesitation(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
@@ -255,7 +251,7 @@ def hesitation(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
     audience = content.audience_or_default(audience)
     text, _ = content.small_talk("hesitation", audience, age)
     reply = Reply(messages=[message(text, menu_buttons())], intent="hesitation")
-    return with_emergency(reply, audience, age) if urgent else reply
+    return _urgent_if(reply, urgent, audience, age)
 
 
 def safe_now(audience: str, age: Optional[int] = None) -> Reply:
@@ -274,10 +270,6 @@ def not_english(language: Optional[str] = None) -> Reply:
 def degraded(audience: Optional[str], urgent: bool, age: Optional[int] = None) -> Reply:
     """What the API says when the assistant cannot answer: never a blank."""
     audience = content.audience_or_default(audience or DEFAULT_AUDIENCE)
-    messages = [message(content.emergency(audience, age))] if urgent else []
-    messages.append(message(content.conversation("degraded")))
     services = content.crisis_services(audience, age) if urgent else content.all_services(audience, age)[:4]
-    services = for_age(services, audience, age)
-    if urgent:
-        services = emergency_first(services, audience, age)
-    return Reply(None, urgent, messages, services)
+    reply = Reply(None, False, [message(content.conversation("degraded"))], for_age(services, audience, age))
+    return _urgent_if(reply, urgent, audience, age)
