@@ -15,9 +15,6 @@ PAYLOAD_KEY = "signpost"
 EMERGENCY = "emergency_999"
 # At most this many steps when urgent steps for the danger come before the topic's own.
 MAX_URGENT_STEPS = 5
-# Topics where "use the report button in <app>" is sound advice.
-REPORTABLE = {"bullying", "image_sharing", "grooming", "radicalisation", "relationship_abuse",
-              "scams_hacking", "exploitation", "harmful_content"}
 
 
 def message(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Dict:
@@ -94,7 +91,7 @@ def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optiona
     steps = list(guide.steps)
     if first:  # steps that fit the danger come before the topic's usual steps
         steps = (first + [s for s in steps if s not in first])[:MAX_URGENT_STEPS]
-    if platform and topic in REPORTABLE:
+    if platform and taxonomy.is_reportable(topic):
         steps.append(content.conversation("platform_step").format(platform=platform))
     return content.conversation("steps_heading") + "\n" + "\n".join(f"• {s}" for s in steps)
 

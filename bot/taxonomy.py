@@ -50,3 +50,8 @@ def is_urgent_intent(intent: Optional[str]) -> bool:
 
 def topic_label(topic: str) -> str:
     return topics()[topic]["label"]
+
+
+def is_reportable(topic: Optional[str]) -> bool:
+    """Whether "use the report button in <app>" is sound advice for this topic."""
+    return bool(topic) and bool(topics().get(topic, {}).get("reportable"))
