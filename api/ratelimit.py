@@ -26,7 +26,7 @@ class RateLimits:
         self.per_session = RateLimitItemPerMinute(settings.rate_limit_per_session) if settings.rate_limit_per_session else None
         self.per_client = RateLimitItemPerMinute(settings.rate_limit_per_client) if settings.rate_limit_per_client else None
         # Replicas sharing Redis need the same key to share per-client counts.
-        secret = os.environ.get("SIGNPOST_CLIENT_KEY_SECRET", "")
+        secret = settings.client_key_secret or ""
         self._secret = secret.encode() or os.urandom(16)
 
     def client_key(self, address: Optional[str]) -> str:

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     trusted_proxies: List[str] = []
     # Bearer token for GET /metrics; unset, /metrics is not served.
     metrics_token: Optional[str] = None
+    # Key for the per-client rate-limit key (a keyed hash of the address, never stored). None: a
+    # random key per process; replicas sharing Redis must share one value to share the counts.
+    client_key_secret: Optional[str] = None
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):
