@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot import content
+
 
 def error_response(status: int, code: str, message: str, details: Optional[List[Any]] = None) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or []}}
@@ -37,7 +39,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The JSON log formatter keeps the exception's type and frames, never its message.
     route = getattr(request.scope.get("route"), "path", "unmatched")
     logging.getLogger("api").error("unexpected %s on %s", type(exc).__name__, route, exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong. If you are in danger now, call 999.")
+    return error_response(500, "internal_error", content.conversation("internal_error"))
 
 
 def install(app: FastAPI) -> None:

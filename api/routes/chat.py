@@ -3,20 +3,15 @@ from fastapi import APIRouter, Path, Request, Response
 
 from api import errors, metrics
 from api.schemas import SESSION_ID, ChatRequest, ChatResponse
-from bot import directory
+from bot import content, directory
 
 router = APIRouter(prefix="/api/v1")
 
 
 def rate_limited(limit: str):
     metrics.RATE_LIMITED.labels(limit).inc()
-    childline = directory.get("childline")
-    response = errors.error_response(
-        429, "rate_limited",
-        "You're sending messages very fast. Please wait a minute and try again. "
-        f"If you need to talk to someone now, call Childline free on {childline.phone}. "
-        "If you are in danger now, call 999.",
-    )
+    text = content.conversation("rate_limited").format(childline_phone=directory.get("childline").phone)
+    response = errors.error_response(429, "rate_limited", text)
     response.headers["Retry-After"] = "60"
     return response
 
