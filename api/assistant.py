@@ -10,7 +10,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from bot import replies
 from bot.context_cues import shared_context_cues
 from bot.redaction import redact
-from bot.replies import PAYLOAD_KEY, Reply
+from bot.replies import PAYLOAD_KEY
 from bot.safety_net import SafetyNet, SafetyResult
 from api import rasa_patches
 from api.schemas import as_text
@@ -51,8 +51,9 @@ class Assistant:
         return self.agent.is_ready()
 
     async def respond(self, session_id: str, text: Optional[str], audience: Optional[str],
-                      payload: Optional[str] = None) -> Tuple[Reply, bool]:
-        """Returns (reply, degraded).
+                      payload: Optional[str] = None) -> Tuple[Dict, bool]:
+        """Returns (reply, degraded): the reply as the action sent it (Reply.payload()), or the
+        degraded one in the same form.
 
         `payload` is a button's payload, already checked against the known list: the only input
         Rasa may read as intent syntax. Typed `text` is made plain text first (a leading "/"
@@ -64,7 +65,7 @@ class Assistant:
             safety = self.net.check(text)
         except Exception as exc:  # the net cannot say: assume the worst, 999 first
             log.error("safety net failed: %s", type(exc).__name__)
-            return replies.degraded(audience, urgent=True), True
+            return replies.degraded(audience, urgent=True).payload(), True
         try:
             output = await asyncio.wait_for(
                 self._handle(session_id, text, audience), self.settings.turn_timeout_seconds
@@ -76,10 +77,10 @@ class Assistant:
         if reply is None:
             # The stated age still decides the emergency line (no Childline for a 19-year-old).
             age = shared_context_cues().read(text).age
-            return replies.degraded(audience, safety.urgent, age), True
+            return replies.degraded(audience, safety.urgent, age).payload(), True
         log.info(
             "turn intent=%s topic=%s urgent=%s safety=%s ms=%.0f",
-            reply.intent, reply.topic, reply.urgent, ",".join(safety.categories),
+            reply["intent"], reply["topic"], reply["urgent"], ",".join(safety.categories),
             (time.perf_counter() - started) * 1000,
         )
         return self._ensure_emergency(reply, safety, audience, shared_context_cues().read(text).age), False
@@ -96,29 +97,18 @@ class Assistant:
         return await self.agent.handle_message(message) or []
 
     @staticmethod
-    def _reply_from(output: List[Dict]) -> Optional[Reply]:
-        """Rebuilds the reply from Rasa's output; None when the action did not run."""
-        payload = next((m["custom"][PAYLOAD_KEY] for m in output
-                        if isinstance(m.get("custom"), dict) and PAYLOAD_KEY in m["custom"]), None)
-        if payload is None:
-            return None
-        messages = [replies.message(m["text"], m.get("buttons")) for m in output if m.get("text")]
-        return Reply(
-            topic=payload["topic"],
-            urgent=payload["urgent"],
-            messages=messages,
-            services=[s["id"] for s in payload["services"]],
-            intent=payload.get("intent"),
-            language=payload.get("language"),
-        )
+    def _reply_from(output: List[Dict]) -> Optional[Dict]:
+        """The reply the action sent as data, as it is; None when the action did not run."""
+        return next((m["custom"][PAYLOAD_KEY] for m in output
+                     if isinstance(m.get("custom"), dict) and PAYLOAD_KEY in m["custom"]), None)
 
     @staticmethod
-    def _ensure_emergency(reply: Reply, safety: SafetyResult, audience: Optional[str],
-                          age: Optional[int] = None) -> Reply:
+    def _ensure_emergency(reply: Dict, safety: SafetyResult, audience: Optional[str],
+                          age: Optional[int] = None) -> Dict:
         """Last guard: a safety-net hit always leads with the emergency route."""
         if not safety.urgent:
             return reply
-        return replies.with_emergency(reply, audience, age)
+        return replies.with_emergency_sent(reply, audience, age)
 
     @property
     def tracker_store(self):

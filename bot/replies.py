@@ -9,7 +9,8 @@ from typing import Dict, List, Optional
 from bot import content, directory, taxonomy
 from bot.taxonomy import DEFAULT_AUDIENCE
 
-# The reply is sent to the client as a custom message with this key; the API reads it.
+# The whole reply (Reply.payload()) is sent as a custom message with this key; the API returns
+# it as it is. The plain text utterances beside it are for other Rasa channels and test stories.
 PAYLOAD_KEY = "signpost"
 # The first card of every urgent reply: 999, and the silent 55 call in its summary.
 EMERGENCY = "emergency_999"
@@ -35,12 +36,15 @@ class Reply:
     language: Optional[str] = None  # a message not in English: its language, for /metrics
 
     def payload(self) -> Dict:
+        """The finished reply as data, the one form that crosses the process boundary: the
+        messages with their buttons, the topic, urgency, intent, language and the service cards."""
         return {
             "topic": self.topic,
             "urgent": self.urgent,
             "intent": self.intent,
-            "services": directory.cards(self.services),
             "language": self.language,
+            "messages": [message(m["text"], [dict(b) for b in m["buttons"]]) for m in self.messages],
+            "services": directory.cards(self.services),
         }
 
 
@@ -226,6 +230,17 @@ def with_emergency(reply: Reply, audience: Optional[str], age: Optional[int] = N
     reply.messages.insert(0, message(content.emergency(audience, age)))
     reply.services = emergency_first(reply.services, audience, age)
     return reply
+
+
+def with_emergency_sent(sent: Dict, audience: Optional[str], age: Optional[int] = None) -> Dict:
+    """with_emergency for a reply already finished as data (Reply.payload()): the API's last
+    guard puts the same emergency line and cards in front, and changes nothing else."""
+    if sent["urgent"]:
+        return sent
+    lead = with_emergency(Reply(), audience, age).payload()
+    lead_ids = {card["id"] for card in lead["services"]}
+    return {**sent, "urgent": True, "messages": lead["messages"] + sent["messages"],
+            "services": lead["services"] + [c for c in sent["services"] if c["id"] not in lead_ids]}
 
 
 def _urgent_if(reply: Reply, urgent: bool, audience: Optional[str], age: Optional[int]) -> Reply:

@@ -18,7 +18,7 @@ class CannedAssistant:
     """Answers every turn at once (what is tested is the gateway, not the bot)."""
 
     async def respond(self, session_id, text, audience, payload=None):
-        return replies.degraded(audience, False), False
+        return replies.degraded(audience, False).payload(), False
 
     def is_ready(self) -> bool:
         return True

@@ -358,9 +358,10 @@ def test_api_guard_and_degraded_path_use_the_stated_age():
     from bot.safety_net import SafetyResult
 
     reply = replies.small_talk("greet")
-    guarded = Assistant._ensure_emergency(reply, SafetyResult(urgent=True), None, 20)
-    assert guarded.services[:2] == ["emergency_999", "samaritans"]
-    assert "Childline" not in guarded.messages[0]["text"]
+    guarded = Assistant._ensure_emergency(reply.payload(), SafetyResult(urgent=True), None, 20)
+    assert [s["id"] for s in guarded["services"]][:2] == ["emergency_999", "samaritans"]
+    assert "Childline" not in guarded["messages"][0]["text"]
+    assert guarded["messages"][1:] == reply.payload()["messages"]
     assert shared_context_cues().read("I'm 19 and I want to kill myself").age == 19
     degraded = replies.degraded(None, True, 19)
     assert "Childline" not in reply_text(degraded) and degraded.services[0] == "emergency_999"

@@ -38,15 +38,9 @@ async def chat(body: ChatRequest, request: Request, response: Response):
     session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
         session_id, body.message, body.audience, payload=body.payload)
-    metrics.record_reply(reply.topic, reply.urgent, degraded, reply.language)
-    return ChatResponse(
-        session_id=session_id,
-        topic=reply.topic,
-        urgent=reply.urgent,
-        degraded=degraded,
-        messages=reply.messages,
-        services=directory.cards(reply.services),
-    )
+    metrics.record_reply(reply["topic"], reply["urgent"], degraded, reply["language"])
+    # The reply as the action finished it (messages, buttons, cards): nothing is made again here.
+    return ChatResponse(session_id=session_id, degraded=degraded, **reply)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
