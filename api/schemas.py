@@ -1,12 +1,12 @@
 """The API v1 contract (see DESIGN.md)."""
 import re
-from typing import FrozenSet, List, Literal, Optional
+from typing import FrozenSet, List, Literal, Optional, get_type_hints
 
-from pydantic import BaseModel, Field, StrictStr, validator
+from pydantic import BaseModel, Field, StrictStr, create_model, validator
 
-from bot import taxonomy
+from bot import directory, taxonomy
 
-Audience = Literal["young_person", "parent", "professional"]
+Audience = Literal[taxonomy.AUDIENCES]
 # The form of a session id (what the widget stores); whether the server issued it is checked by
 # its signature (api/sessions.py). "$" also matches before a trailing newline, so the value is
 # checked again with fullmatch.
@@ -83,14 +83,14 @@ class Message(BaseModel):
     buttons: List[Button] = []
 
 
-class ServiceCard(BaseModel):
-    id: str
-    name: str
-    summary: str
-    phone: Optional[str]
-    text: Optional[str]
-    url: Optional[str]
-    hours: Optional[str]
+def _card_field(name: str):
+    """(type, default) of a card field, from bot.directory.Service: optional ones may be null."""
+    hint = get_type_hints(directory.Service)[name]
+    return (hint, None if hint == Optional[str] else ...)
+
+
+# The card fields and their types are defined once, in bot/directory.py.
+ServiceCard = create_model("ServiceCard", **{f: _card_field(f) for f in directory.CARD_FIELDS})
 
 
 class ChatResponse(BaseModel):

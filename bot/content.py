@@ -25,6 +25,8 @@ SITUATIONS_DIR = CONTENT_DIR / "situations"
 # From this age a young person gets adult routes (Report Remove and Childline's own limits
 # are on the service cards; the texts follow the `young_adult` block).
 ADULT_AGE = 18
+# The blocks a content file may have: one per audience, and `young_adult` after the young person's.
+BLOCKS = AUDIENCES[:1] + ("young_adult",) + AUDIENCES[1:]
 FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps", "questions", "friend"}
 
 

@@ -247,7 +247,7 @@ def render_urgent_steps() -> str:
     data = content._file("urgent_steps")
     rows = []
     for danger, entry in data.items():
-        for key in ("young_person", "young_adult", "parent", "professional"):
+        for key in content.BLOCKS:
             steps = "".join(f"<li>{esc(s)}</li>" for s in entry.get(key) or [])
             who = AUDIENCE_NAMES.get(key, "Young person, 18 or over")
             rows.append(f"<tr><td>{esc(danger.replace('_', ' '))}</td><td>{esc(who)}</td><td><ul>{steps}</ul></td></tr>")

@@ -9,7 +9,7 @@ from typing import Dict, Optional, Tuple
 
 from bot import taxonomy
 
-WRITERS = ("young_person", "parent", "professional", "friend")
+WRITERS = taxonomy.AUDIENCES + ("friend",)
 RISKS = ("none", "concern", "urgent")
 ADULT_AGE = 18
 # Who the other person is, when they are older: an adult or a stranger met online.

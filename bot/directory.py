@@ -8,8 +8,10 @@ import yaml
 from bot import BOT_DIR
 
 SERVICES_FILE = BOT_DIR / "services.yml"
-# Fields of a service that the API and the widget show (the API contract).
-CARD_FIELDS = ("id", "name", "summary", "phone", "text", "url", "hours")
+# Fields of a service that the API and the widget show: the one definition of a service card
+# (api/schemas.py builds the API's ServiceCard from it and from the types of Service below).
+CONTACT_FIELDS = ("phone", "text", "url", "hours")  # checked against the verified reference
+CARD_FIELDS = ("id", "name", "summary") + CONTACT_FIELDS
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def test_every_card_has_a_verified_entry_and_matches_it():
     assert cards == facts, f"cards without verified facts: {cards - facts}; facts without a card: {facts - cards}"
     for sid, service in directory.services().items():
         entry = verified.entry(sid)
-        for field in ("phone", "text", "hours", "url"):
+        for field in directory.CONTACT_FIELDS:
             assert getattr(service, field) == entry.value(field), (sid, field, getattr(service, field), entry.value(field))
         pages = {f.verified_on for f in entry.facts} | {f.value for f in entry.facts if f.field == "url"}
         assert service.source in pages, (sid, service.source)

@@ -4,6 +4,7 @@ import copy
 
 from api.assistant import Assistant
 from actions.signpost import ActionSignpost
+from bot.directory import CARD_FIELDS
 from bot.replies import PAYLOAD_KEY
 from tests.test_actions import run, tracker
 
@@ -32,7 +33,8 @@ def test_api_reply_is_the_actions_reply_field_for_field(client, monkeypatch):
     sent = copy.deepcopy(payload)
     sent["messages"][1]["text"] = "only in the structured reply"
     sent["services"] = list(reversed(sent["services"])) + [
-        {"id": "sentinel", "name": "Sentinel", "summary": "s", "phone": None, "text": None, "url": None, "hours": None}]
+        {**dict.fromkeys(CARD_FIELDS), "id": "sentinel", "name": "Sentinel", "summary": "s",
+         "url": "https://example.org"}]
     output = [{**m, "custom": {PAYLOAD_KEY: sent}} if m.get("custom") else {**m, "text": "plain " + m["text"]}
               if m.get("text") else m for m in output]
     assistant = client.app.state.assistant
@@ -71,3 +73,15 @@ def test_degraded_path_sends_the_same_form(client, monkeypatch):
     assert reply["degraded"] is True and reply["urgent"] is True
     assert reply["services"][0]["id"] == "emergency_999" and reply["services"][0]["name"]
     assert reply["messages"][0]["text"].startswith("If you are in danger now, call 999")
+
+
+def test_card_fields_and_audiences_are_defined_once():
+    from typing import get_args
+
+    from api.schemas import Audience, ServiceCard
+    from bot import directory, taxonomy
+
+    assert tuple(ServiceCard.__fields__) == directory.CARD_FIELDS
+    assert get_args(Audience) == taxonomy.AUDIENCES
+    payload, _ = sent_by_action()
+    assert all(tuple(card) == directory.CARD_FIELDS for card in payload["services"])

@@ -16,7 +16,7 @@ from tests.test_actions import run, tracker
 
 INTENTS = content.guidance_intents() + ["danger"] + content.situations()
 AGES = (None, 11, 14, 16, 17, 18, 19, 20, 25)
-BLOCKS = ("young_person", "young_adult", "parent", "professional")
+BLOCKS = content.BLOCKS
 
 
 def blocks(intent):
