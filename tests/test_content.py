@@ -9,6 +9,8 @@ from bot import content, replies
 from bot.taxonomy import AUDIENCES
 
 INTENTS = content.guidance_intents()
+# Every file of advice: the topics' and danger.yml (someone is in danger now, no clearer topic yet).
+GUIDES = INTENTS + ["danger"]
 BLAME = re.compile(
     r"you shouldn'?t have|why did you|you should have known|you should never have|"
     r"your own fault|it'?s your fault|you asked for it|what did you expect|you were stupid|"
@@ -22,14 +24,14 @@ def texts(intent, audience):
     return [guide.intro, " ".join(guide.steps), guide.what_next or "", guide.report or ""]
 
 
-@pytest.mark.parametrize("intent", INTENTS)
+@pytest.mark.parametrize("intent", GUIDES)
 def test_young_person_texts_have_a_reading_age_of_about_11(intent):
     for text in filter(None, texts(intent, "young_person")):
         grade = textstat.flesch_kincaid_grade(text)
         assert grade <= 6, f"{intent}: grade {grade}: {text}"
 
 
-@pytest.mark.parametrize("intent,audience", list(product(INTENTS, AUDIENCES)))
+@pytest.mark.parametrize("intent,audience", list(product(GUIDES, AUDIENCES)))
 def test_no_blaming_phrases(intent, audience):
     for text in texts(intent, audience):
         assert not BLAME.search(text), text
@@ -39,7 +41,7 @@ def test_blame_check_can_fail():
     assert BLAME.search("Honestly, you shouldn't have sent it.")
 
 
-@pytest.mark.parametrize("intent,audience", list(product(INTENTS, AUDIENCES)))
+@pytest.mark.parametrize("intent,audience", list(product(GUIDES, AUDIENCES)))
 def test_never_promises_no_trouble_or_names_english_services(intent, audience):
     joined = " ".join(texts(intent, audience)).lower()
     for banned in ("won't get in trouble", "will not get in trouble", "wont get in trouble",
@@ -72,7 +74,7 @@ def test_schools_use_scottish_child_protection_guidance():
     assert "national_child_protection_guidance" in content.guidance("image_sharing", "professional").services
 
 
-@pytest.mark.parametrize("intent,audience", list(product(INTENTS, AUDIENCES)))
+@pytest.mark.parametrize("intent,audience", list(product(GUIDES, AUDIENCES)))
 def test_every_answer_has_what_next_and_how_to_report(intent, audience):
     guide = content.guidance(intent, audience)
     assert guide.what_next and guide.report
@@ -93,14 +95,14 @@ def test_platform_named_in_steps_for_reportable_topics():
     assert not any("Snapchat" in m["text"] for m in reply.messages)
 
 
-@pytest.mark.parametrize("name", content.situations() + ["danger"])
-def test_situation_and_danger_texts_for_young_people_have_a_reading_age_of_about_11(name):
+@pytest.mark.parametrize("name", content.situations())
+def test_situation_texts_for_young_people_have_a_reading_age_of_about_11(name):
     block = content._file(name)["young_person"]
     for text in filter(None, [block["intro"], " ".join(block["steps"]), block.get("what_next"), block.get("report")]):
         assert textstat.flesch_kincaid_grade(text) <= 6, f"{name}: {text}"
 
 
-@pytest.mark.parametrize("name", INTENTS + ["danger"] + content.situations())
+@pytest.mark.parametrize("name", GUIDES + content.situations())
 def test_young_adult_texts_stay_plain(name):
     block = content._file(name)["young_adult"]
     for text in filter(None, [block["intro"], " ".join(block["steps"]), block.get("what_next"), block.get("report")]):
@@ -113,3 +115,4 @@ def test_urgent_steps_for_young_people_are_plain():
     for name, entry in steps.items():
         for key in ("young_person", "young_adult"):
             assert textstat.flesch_kincaid_grade(" ".join(entry[key])) <= 6, (name, key)
+
