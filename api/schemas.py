@@ -102,6 +102,10 @@ class ChatResponse(BaseModel):
     services: List[ServiceCard]
 
 
+class TopicsResponse(BaseModel):
+    buttons: List[Button]
+
+
 class ServicesResponse(BaseModel):
     topic: Optional[str]
     audience: Audience

@@ -66,3 +66,13 @@ def test_message_gets_topic_and_service(chat, message, topic, service, audience)
     assert reply["topic"] == topic
     assert service in [s["id"] for s in reply["services"]]
     assert reply["degraded"] is False
+
+
+def test_api_serves_the_topic_buttons_with_the_labels_of_topics_yml(client):
+    from bot import replies
+
+    topics = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    buttons = client.get("/api/v1/topics").json()["buttons"]
+    assert buttons == replies.menu_buttons()
+    assert [b["title"] for b in buttons[:len(topics)]] == [spec["label"] for spec in topics.values()]
+    assert all(client.post("/api/v1/chat", json={"payload": b["payload"]}).status_code == 200 for b in buttons[:2])

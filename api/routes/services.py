@@ -1,10 +1,11 @@
-"""GET /api/v1/services?topic=&audience= : the directory as service cards."""
+"""GET /api/v1/services?topic=&audience= : the directory as service cards.
+GET /api/v1/topics : the topic buttons (labels from bot/topics.yml), as the bot's menu offers them."""
 from typing import Optional
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.schemas import Audience, ServicesResponse
-from bot import content, directory, taxonomy
+from api.schemas import Audience, ServicesResponse, TopicsResponse
+from bot import content, directory, replies, taxonomy
 
 router = APIRouter(prefix="/api/v1")
 
@@ -18,3 +19,9 @@ async def services(topic: Optional[str] = Query(None), audience: Audience = Quer
     else:
         raise HTTPException(404, f"Unknown topic {topic!r}. Topics: {', '.join(taxonomy.topic_ids())}")
     return ServicesResponse(topic=topic, audience=audience, services=directory.cards(ids))
+
+
+@router.get("/topics", response_model=TopicsResponse)
+async def topics():
+    """The widget's topic buttons before anything is sent: the same buttons as the bot's menu."""
+    return TopicsResponse(buttons=replies.menu_buttons())

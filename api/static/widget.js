@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  var VERSION = "1.1.0";
+  var VERSION = "1.2.0";
   if (document.querySelector("[data-signpost-widget]")) return; // the tag was added twice
 
   // ---- configuration (data- attributes on the script tag) --------------------------------
@@ -28,20 +28,9 @@
   var MAX_ENTRIES = 80;
   var SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-  // Topic buttons offered before anything is sent. Ids are the API's fixed topic ids; the
-  // titles match bot/topics.yml (tests/browser/test_widget.py checks they stay in step).
-  var TOPICS = [
-    ["bullying", "Bullying or hate online"],
-    ["image_sharing", "Nudes or images shared"],
-    ["grooming", "An adult or stranger getting too close"],
-    ["radicalisation", "Extreme or hateful views"],
-    ["self_harm", "Feeling low or unsafe"],
-    ["relationship_abuse", "A controlling relationship"],
-    ["scams_hacking", "Hacked or scammed"],
-    ["exploitation", "Pressured into crime or money jobs"],
-    ["harmful_content", "Upsetting things online"],
-    ["general_safety", "Staying safe online"]
-  ];
+  // Topic buttons offered before anything is sent come from the API (GET /api/v1/topics, the
+  // labels of bot/topics.yml), fetched once per page; none are written here.
+  var topicButtons = null;
 
   function clean(value, max) {
     return typeof value === "string" ? value.replace(/\s+/g, " ").trim().slice(0, max || 300) : "";
@@ -328,10 +317,22 @@
   function starterNode() {
     var box = el("div");
     box.appendChild(el("p", "msg bot", "What is it about? Pick one, or type in your own words below."));
-    var list = TOPICS.map(function (t) { return { title: t[1], payload: "/" + t[0] }; });
-    list.push({ title: "Show me all services", payload: "/show_services" });
-    box.appendChild(choices(list, "Topics"));
+    box.appendChild(choices([], "Topics"));
+    loadTopics(function (list) {
+      var group = box.querySelector(".choices");
+      if (group) box.replaceChild(choices(list, "Topics"), group);
+    });
     return box;
+  }
+
+  function loadTopics(done) {
+    if (!topicButtons) {
+      topicButtons = fetch(API + "/api/v1/topics", { credentials: "omit", referrerPolicy: "no-referrer" })
+        .then(function (res) { if (!res.ok) throw new Error("topics " + res.status); return res.json(); })
+        .then(function (data) { return data && Array.isArray(data.buttons) ? data.buttons : []; })
+        .catch(function () { topicButtons = null; return []; });
+    }
+    topicButtons.then(done);
   }
 
   function schoolCard() {

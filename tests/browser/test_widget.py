@@ -495,11 +495,22 @@ def test_widget_is_small_plain_and_safe():
     assert "/api/v1/chat" in text
 
 
-def test_widget_topic_buttons_match_the_taxonomy():
+def test_widget_topic_buttons_come_from_the_api(live_server, visit):
     source = WIDGET_JS.read_text(encoding="utf-8")
-    in_widget = re.findall(r'\["(\w+)", "([^"]+)"\]', source)
     taxonomy = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["topics"]
-    assert in_widget == [(topic, spec["label"]) for topic, spec in taxonomy.items()]
+    for topic, spec in taxonomy.items():
+        assert spec["label"] not in source, f"topic label in widget.js: {spec['label']!r}"
+    served = httpx.get(f"{live_server}/api/v1/topics")
+    assert served.status_code == 200
+    buttons = served.json()["buttons"]
+    assert [(b["title"], b["payload"]) for b in buttons[:-1]] == [
+        (spec["label"], f"/{topic}") for topic, spec in taxonomy.items()]
+    page = visit.page
+    page.goto("/")
+    open_panel(page)
+    topics = page.get_by_role("group", name="Topics").get_by_role("button")
+    expect(topics).to_have_text([b["title"] for b in buttons])
+    assert any("GET" in r and "/api/v1/topics" in r for r in visit.requests)
 
 
 def test_widget_urls_pinned_version_and_content_types(live_server):
