@@ -1,4 +1,4 @@
-/*! Online safety signposting widget 1.1.0 (issues 5, 11, 12).
+/*! Online safety signposting widget 1.1.0 (issues 5, 11, 12, 13).
  * One tag on a school page (example.com stands for the assistant's own host):
  *   <script src="https://example.com/widget/1.1.0/widget.js" defer
  *           data-school-name="..." data-school-contact="..." data-school-contact-how="..."></script>
@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  var VERSION = "1.2.0";
+  var VERSION = "1.1.0";
   if (document.querySelector("[data-signpost-widget]")) return; // the tag was added twice
 
   // ---- configuration (data- attributes on the script tag) --------------------------------
