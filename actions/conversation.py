@@ -7,16 +7,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
 from actions.dispatch import send
-from bot import content, replies
+from bot import content, replies, taxonomy
 from bot.uncertainty import likely_topics
 
 # Small-talk intents whose answer ends with the topic menu.
 WITH_MENU = {"greet", "thanks", "capabilities"}
-AUDIENCE_INTENTS = {
-    "audience_young_person": "young_person",
-    "audience_parent": "parent",
-    "audience_professional": "professional",
-}
 
 
 class ActionSmallTalk(Action):
@@ -74,7 +69,7 @@ class ActionSetAudience(Action):
         return "action_set_audience"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        audience = AUDIENCE_INTENTS.get(tracker_state.intent(tracker), "young_person")
+        audience = taxonomy.audience_of_intent(tracker_state.intent(tracker)) or taxonomy.DEFAULT_AUDIENCE
         state = unfold.heard(tracker)
         if audience != "young_person" or state.writer != "friend":
             state = unfold.State(**{**state.as_dict(), "writer": audience})

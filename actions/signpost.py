@@ -9,7 +9,8 @@ from actions import tracker_state, unfold
 from actions.dispatch import send
 from bot import replies, taxonomy
 
-FOLLOW_UPS = {"followup_steps": "steps", "followup_report": "report", "followup_talk": "talk"}
+# intent -> kind of follow-up (the one list is replies.FOLLOW_UPS)
+FOLLOW_UP_KINDS = {intent: kind for kind, intent in replies.FOLLOW_UPS.items()}
 
 
 class ActionSignpost(Action):
@@ -44,7 +45,7 @@ class ActionFollowUp(Action):
             send(dispatcher, replies.clarify())
             return []
         state = unfold.heard(tracker)
-        kind = FOLLOW_UPS.get(tracker_state.intent(tracker), "steps")
+        kind = FOLLOW_UP_KINDS.get(tracker_state.intent(tracker), "steps")
         reply = replies.follow_up(kind, last_intent, unfold.audience_of(state), urgent=state.urgent, age=state.age)
         send(dispatcher, reply)
         return unfold.state_events(state)

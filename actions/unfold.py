@@ -17,7 +17,7 @@ from actions.dispatch import send
 from bot import content, replies
 from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
 from bot.replies import Reply
-from bot.taxonomy import AUDIENCES, DEFAULT_AUDIENCE, topic_for
+from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES, DEFAULT_AUDIENCE, topic_for
 from bot.uncertainty import runner_up
 
 
@@ -101,7 +101,7 @@ class ActionRefine(Action):
         if tracker_state.cues(tracker).get("escalation") or tracker_state.safety_urgent(tracker):
             return signpost_turn(dispatcher, tracker, state, "danger")
         reply = Reply(messages=[replies.message(content.conversation("detail_no_topic"), replies.menu_buttons())])
-        if state.writer in ("parent", "professional"):
+        if state.writer in ADULT_AUDIENCES:
             reply.messages.insert(0, replies.message(content.audience_ack(state.writer)))
         send(dispatcher, keep_urgent(reply, state))
         return state_events(state)

@@ -102,8 +102,16 @@ class ChatResponse(BaseModel):
     services: List[ServiceCard]
 
 
+class AudienceChoice(BaseModel):
+    id: Audience
+    label: str
+    payload: str = Field(..., description="The payload of the button that says who is asking (e.g. `/audience_parent`).")
+
+
 class TopicsResponse(BaseModel):
     buttons: List[Button]
+    audiences: List[AudienceChoice] = Field(
+        ..., description="Who may be asking (bot/topics.yml), the default first: the values of `audience`.")
 
 
 class ServicesResponse(BaseModel):

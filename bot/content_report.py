@@ -23,14 +23,14 @@ from typing import Dict, List, Optional, Tuple
 import textstat
 
 from bot import ROOT, content, directory, replies, taxonomy, verified
-from bot.taxonomy import AUDIENCES
+from bot.taxonomy import AUDIENCES, DEFAULT_AUDIENCE
 
-AUDIENCE_NAMES = {"young_person": "Young person", "parent": "Parent or carer", "professional": "Teacher or staff"}
+YOUNG_PERSON = taxonomy.audience_label(DEFAULT_AUDIENCE)
+
 # Age bands a young person's age can fall in (the age changes which services and texts apply).
 AGE_BANDS: List[Tuple[str, Optional[int]]] = [
     ("age not given", None), ("under 13", 11), ("13 to 15", 14), ("16 to 17", 16), ("18", 18), ("19 and over", 20),
 ]
-FOLLOW_UPS = {"steps": "What to do now", "report": "How to report", "talk": "Talk to someone now"}
 SMALL_TALK = ("greet", "goodbye", "thanks", "bot_challenge", "ask_privacy")
 QUESTION_KINDS = ("pay", "trouble", "tell_parents", "report", "anonymous", "delete", "school", "block")
 GRADE_LIMIT = 6  # young people's texts aim for a reading age of about 11
@@ -71,9 +71,9 @@ def audience_cases():
     for audience in AUDIENCES:
         if audience == "young_person":
             for band, age in AGE_BANDS:
-                yield audience, age, f"{AUDIENCE_NAMES[audience]}, {band}"
+                yield audience, age, f"{taxonomy.audience_label(audience)}, {band}"
         else:
-            yield audience, None, AUDIENCE_NAMES[audience]
+            yield audience, None, taxonomy.audience_label(audience)
 
 
 def cases() -> List[Case]:
@@ -87,8 +87,8 @@ def cases() -> List[Case]:
                 yp = audience == "young_person"
                 found.append(Case(heading, f"{who} · {state} · first answer",
                                   replies.signpost(intent, audience, urgent, age=age), yp))
-                for kind, title in FOLLOW_UPS.items():
-                    found.append(Case(heading, f"{who} · {state} · button “{title}”",
+                for kind in replies.FOLLOW_UPS:
+                    found.append(Case(heading, f"{who} · {state} · button “{content.button_title(kind)}”",
                                       replies.follow_up(kind, intent, audience, urgent, age=age), yp))
     section = "Conversation turns (not a topic)"
     for audience, age, who in audience_cases():
@@ -117,7 +117,7 @@ def cases() -> List[Case]:
                 found.append(Case(questions, f"{heading} · {who} · “{kind.replace('_', ' ')}”",
                                   replies.answer_question(kind, intent, audience, False, age),
                                   audience == "young_person"))
-        found.append(Case("A friend helping a friend", f"Young person helping a friend · {heading}",
+        found.append(Case("A friend helping a friend", f"{YOUNG_PERSON} helping a friend · {heading}",
                           replies.signpost(intent, "young_person", False, writer="friend"), True))
     found.append(Case(section, "Anyone · not understood", replies.clarify(), True))
     found.append(Case(section, "Anyone · “Something else”", replies.menu(), True))
@@ -249,7 +249,7 @@ def render_urgent_steps() -> str:
     for danger, entry in data.items():
         for key in content.BLOCKS:
             steps = "".join(f"<li>{esc(s)}</li>" for s in entry.get(key) or [])
-            who = AUDIENCE_NAMES.get(key, "Young person, 18 or over")
+            who = taxonomy.audience_label(key) if key in AUDIENCES else f"{YOUNG_PERSON}, {content.ADULT_AGE} or over"
             rows.append(f"<tr><td>{esc(danger.replace('_', ' '))}</td><td>{esc(who)}</td><td><ul>{steps}</ul></td></tr>")
     skip = ", ".join(f"{d}: {', '.join(e.get('skip_for_intents') or []) or '—'}" for d, e in data.items())
     return ("<p>In an urgent reply, when the safety net found one of these dangers, these steps come first, "

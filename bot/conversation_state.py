@@ -67,7 +67,7 @@ def heard(state: State, cues: Dict, audience: Optional[str] = None) -> State:
         changes["subject"] = subject
         if subject in ("friend", "sibling") and state.writer in (None, "young_person") and stated in (None, "young_person"):
             changes["writer"] = "friend"
-    if stated in ("parent", "professional") or (stated == "young_person" and state.writer != "friend"):
+    if stated in taxonomy.ADULT_AUDIENCES or (stated == "young_person" and state.writer != "friend"):
         changes["writer"] = stated
     if cues.get("age") is not None:
         age = int(cues["age"])

@@ -16,6 +16,9 @@ PAYLOAD_KEY = "signpost"
 EMERGENCY = "emergency_999"
 # At most this many steps when urgent steps for the danger come before the topic's own.
 MAX_URGENT_STEPS = 5
+# The follow-up buttons under each answer: kind -> the intent its button sends (the titles are
+# in bot/content/conversation.yml, buttons).
+FOLLOW_UPS = {"steps": "followup_steps", "report": "followup_report", "talk": "followup_talk"}
 
 
 def message(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Dict:
@@ -80,13 +83,10 @@ def menu_buttons() -> List[Dict[str, str]]:
 
 
 def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
-    buttons = [button(content.button_title(k), f"/followup_{k}") for k in ("steps", "report", "talk")]
+    buttons = [button(content.button_title(kind), f"/{intent}") for kind, intent in FOLLOW_UPS.items()]
     buttons.append(button(content.button_title("something_else"), "/something_else"))
-    if offer_audience:
-        buttons += [
-            button(content.button_title("parent"), "/audience_parent"),
-            button(content.button_title("professional"), "/audience_professional"),
-        ]
+    if offer_audience:  # "I'm a parent or carer", "I'm a teacher or staff"
+        buttons += [button(content.button_title(a), f"/{taxonomy.audience_intent(a)}") for a in taxonomy.ADULT_AUDIENCES]
     return buttons
 
 

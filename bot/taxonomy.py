@@ -1,4 +1,4 @@
-"""Topic ids and the intent -> topic map, read from bot/topics.yml (their one source)."""
+"""Topic ids, the audiences and the intent -> topic map, read from bot/topics.yml (their one source)."""
 from functools import lru_cache
 from typing import Dict, List, Optional
 
@@ -6,14 +6,34 @@ import yaml
 
 from bot import BOT_DIR
 
-AUDIENCES = ("young_person", "parent", "professional")
-DEFAULT_AUDIENCE = "young_person"
+AUDIENCE_INTENT_PREFIX = "audience_"  # the intent that says who is asking: audience_<id>
 
 
 @lru_cache(maxsize=1)
 def _load() -> dict:
     with open(BOT_DIR / "topics.yml", encoding="utf-8") as f:
         return yaml.safe_load(f)
+
+
+# Who may be asking, in the order of bot/topics.yml; the first is the default.
+AUDIENCES = tuple(_load()["audiences"])
+DEFAULT_AUDIENCE = AUDIENCES[0]
+# Adults asking about a child: every audience but the first (the young person).
+ADULT_AUDIENCES = AUDIENCES[1:]
+
+
+def audience_label(audience: str) -> str:
+    return _load()["audiences"][audience]["label"]
+
+
+def audience_intent(audience: str) -> str:
+    """The intent (and, with a "/", the button payload) that says who is asking."""
+    return AUDIENCE_INTENT_PREFIX + audience
+
+
+def audience_of_intent(intent: Optional[str]) -> Optional[str]:
+    """The audience an audience_<id> intent names; None for any other intent."""
+    return next((a for a in AUDIENCES if audience_intent(a) == intent), None)
 
 
 def topics() -> Dict[str, dict]:

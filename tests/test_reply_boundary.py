@@ -83,5 +83,8 @@ def test_card_fields_and_audiences_are_defined_once():
 
     assert tuple(ServiceCard.__fields__) == directory.CARD_FIELDS
     assert get_args(Audience) == taxonomy.AUDIENCES
+    # Each audience has the intent its button sends ("I'm a parent or carer" -> /audience_parent).
+    assert all(taxonomy.audience_intent(a) in taxonomy.intent_topics() for a in taxonomy.AUDIENCES)
+    assert [taxonomy.audience_of_intent(taxonomy.audience_intent(a)) for a in taxonomy.AUDIENCES] == list(taxonomy.AUDIENCES)
     payload, _ = sent_by_action()
     assert all(tuple(card) == directory.CARD_FIELDS for card in payload["services"])

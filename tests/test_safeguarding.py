@@ -11,7 +11,7 @@ import pytest
 from actions.signpost import ActionSignpost
 from bot import content, directory, replies
 from bot.context_cues import shared_context_cues
-from bot.taxonomy import AUDIENCES
+from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES
 from tests.test_actions import run, tracker
 
 INTENTS = content.guidance_intents() + ["danger"] + content.situations()
@@ -65,8 +65,7 @@ def test_every_evidence_step_says_never_screenshot_a_nude_and_report_it(intent):
 
 
 def test_bullying_and_relationship_evidence_steps_have_the_exception():
-    for intent, audience in [("bullying", "young_person"), ("bullying", "parent"), ("bullying", "professional"),
-                             ("relationship_abuse", "young_person")]:
+    for intent, audience in [("bullying", a) for a in AUDIENCES] + [("relationship_abuse", "young_person")]:
         steps = " ".join(content.guidance(intent, audience).steps).lower()
         assert "never screenshot, save or" in steps and "nude" in steps, (intent, audience)
         assert "report it instead" in steps or "report that instead" in steps, (intent, audience)
@@ -264,7 +263,7 @@ def test_api_are_you_a_bot_for_a_parent(chat):
     assert {s["id"] for s in reply["services"]} == {"nspcc_helpline", "parentline_scotland"}
 
 
-@pytest.mark.parametrize("audience", ["parent", "professional"])
+@pytest.mark.parametrize("audience", ADULT_AUDIENCES)
 def test_prevent_consent_is_said_once(audience):
     reply = replies.signpost("radicalisation", audience, False)
     sentences = re.split(r"(?<=[.!?])\s+", reply_text(reply) + " " + " ".join(
@@ -316,7 +315,7 @@ def test_situations_get_calm_replies_with_stop_it_now_and_childline(situation):
     assert not young.urgent
     adult = replies.signpost(situation, "young_person", False, age=20)
     assert "stop_it_now" in ids(adult) and "childline" not in ids(adult)
-    for audience in ("parent", "professional"):
+    for audience in ADULT_AUDIENCES:
         assert "stop_it_now" in ids(replies.signpost(situation, audience, False))
     from tests.test_content import BLAME
 

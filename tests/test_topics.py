@@ -76,3 +76,12 @@ def test_api_serves_the_topic_buttons_with_the_labels_of_topics_yml(client):
     assert buttons == replies.menu_buttons()
     assert [b["title"] for b in buttons[:len(topics)]] == [spec["label"] for spec in topics.values()]
     assert all(client.post("/api/v1/chat", json={"payload": b["payload"]}).status_code == 200 for b in buttons[:2])
+
+
+def test_api_serves_the_audiences_of_topics_yml_with_their_buttons_payloads(client):
+    audiences = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["audiences"]
+    served = client.get("/api/v1/topics").json()["audiences"]
+    assert [(a["id"], a["label"]) for a in served] == [(key, spec["label"]) for key, spec in audiences.items()]
+    for audience in served:  # each is a value of `audience`, and its payload a button the server accepts
+        reply = client.post("/api/v1/chat", json={"payload": audience["payload"], "audience": audience["id"]})
+        assert reply.status_code == 200, (audience, reply.text)

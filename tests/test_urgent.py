@@ -1,6 +1,8 @@
 """Urgent messages put the emergency route first, every time; ordinary ones do not."""
 import pytest
 
+from bot.taxonomy import ADULT_AUDIENCES
+
 URGENT = [
     "i want to kill myself",
     "kms",
@@ -41,7 +43,7 @@ def test_urgent_message_leads_with_emergency_route(chat, message):
     assert reply["services"][0]["phone"] == "999"
 
 
-@pytest.mark.parametrize("audience", ["parent", "professional"])
+@pytest.mark.parametrize("audience", ADULT_AUDIENCES)
 def test_urgent_reply_for_adults_still_starts_with_999(chat, audience):
     reply = chat("my child says she wants to kill herself", audience=audience)
     assert reply["urgent"] is True

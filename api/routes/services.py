@@ -1,10 +1,11 @@
 """GET /api/v1/services?topic=&audience= : the directory as service cards.
-GET /api/v1/topics : the topic buttons (labels from bot/topics.yml), as the bot's menu offers them."""
+GET /api/v1/topics : the topic buttons (labels from bot/topics.yml), as the bot's menu offers them,
+and the audiences (bot/topics.yml)."""
 from typing import Optional
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.schemas import Audience, ServicesResponse, TopicsResponse
+from api.schemas import Audience, AudienceChoice, ServicesResponse, TopicsResponse
 from bot import content, directory, replies, taxonomy
 
 router = APIRouter(prefix="/api/v1")
@@ -23,5 +24,8 @@ async def services(topic: Optional[str] = Query(None), audience: Audience = Quer
 
 @router.get("/topics", response_model=TopicsResponse)
 async def topics():
-    """The widget's topic buttons before anything is sent: the same buttons as the bot's menu."""
-    return TopicsResponse(buttons=replies.menu_buttons())
+    """The widget's topic buttons before anything is sent (the same buttons as the bot's menu),
+    and who may be asking: the widget's `data-audience` values and its audience buttons' payloads."""
+    audiences = [AudienceChoice(id=a, label=taxonomy.audience_label(a), payload=f"/{taxonomy.audience_intent(a)}")
+                 for a in taxonomy.AUDIENCES]
+    return TopicsResponse(buttons=replies.menu_buttons(), audiences=audiences)

@@ -2,7 +2,7 @@
  * One tag on a school page (example.com stands for the assistant's own host):
  *   <script src="https://example.com/widget/1.1.0/widget.js" defer
  *           data-school-name="..." data-school-contact="..." data-school-contact-how="..."></script>
- * All data- attributes are optional: data-audience (young_person | parent | professional),
+ * All data- attributes are optional: data-audience (who is asking: an audience id the API lists),
  * data-accent (#rrggbb), data-position (right | left), data-school-name, data-school-contact,
  * data-school-contact-how, data-school-contact-phone, data-school-contact-url (https only),
  * data-exit-url (where "Exit this page" goes; default BBC Weather).
@@ -21,16 +21,16 @@
   var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   var cfg = (script && script.dataset) || {};
   var API = script && script.src ? new URL(script.src, location.href).origin : location.origin;
-  var AUDIENCES = ["young_person", "parent", "professional"];
   var DEFAULT_EXIT = "https://www.bbc.com/weather";
   var STORE_KEY = "signpost-chat:v1";
   var EXPIRY_MS = 30 * 60 * 1000; // the server forgets a conversation after 30 idle minutes
   var MAX_ENTRIES = 80;
   var SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-  // Topic buttons offered before anything is sent come from the API (GET /api/v1/topics, the
-  // labels of bot/topics.yml), fetched once per page; none are written here.
-  var topicButtons = null;
+  // The topic buttons offered before anything is sent, and the audiences (who may be asking),
+  // come from the API (GET /api/v1/topics, from bot/topics.yml), fetched once per page; none are
+  // written here.
+  var fromApi = null;
 
   function clean(value, max) {
     return typeof value === "string" ? value.replace(/\s+/g, " ").trim().slice(0, max || 300) : "";
@@ -45,7 +45,7 @@
   }
 
   var config = {
-    audience: AUDIENCES.indexOf(cfg.audience) >= 0 ? cfg.audience : null,
+    audience: clean(cfg.audience, 40) || null, // checked against the API's audiences before it is sent
     left: cfg.position === "left",
     accent: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(cfg.accent || "") ? cfg.accent : "#1d4f91",
     schoolName: clean(cfg.schoolName, 120),
@@ -187,7 +187,7 @@
       if (!saved || saved.v !== 1 || !Array.isArray(saved.entries)) return;
       if (Date.now() - saved.t > EXPIRY_MS) return forgetStored();
       state.sessionId = SESSION_ID.test(saved.sessionId || "") ? saved.sessionId : null;
-      state.audience = AUDIENCES.indexOf(saved.audience) >= 0 ? saved.audience : config.audience;
+      state.audience = typeof saved.audience === "string" ? saved.audience : config.audience;
       state.open = saved.open === true;
       state.entries = saved.entries.slice(-MAX_ENTRIES);
       state.t = saved.t;
@@ -318,21 +318,35 @@
     var box = el("div");
     box.appendChild(el("p", "msg bot", "What is it about? Pick one, or type in your own words below."));
     box.appendChild(choices([], "Topics"));
-    loadTopics(function (list) {
+    loadFromApi().then(function (api) {
       var group = box.querySelector(".choices");
-      if (group) box.replaceChild(choices(list, "Topics"), group);
+      if (group) box.replaceChild(choices(api.buttons, "Topics"), group);
     });
     return box;
   }
 
-  function loadTopics(done) {
-    if (!topicButtons) {
-      topicButtons = fetch(API + "/api/v1/topics", { credentials: "omit", referrerPolicy: "no-referrer" })
+  // {buttons, audiences}; both empty when the API cannot be reached within 10 seconds (then
+  // asked again next time: a message is sent without an audience meanwhile).
+  function loadFromApi() {
+    function list(v) { return Array.isArray(v) ? v : []; }
+    if (!fromApi) {
+      var controller = "AbortController" in window ? new AbortController() : null;
+      var timer = controller && setTimeout(function () { controller.abort(); }, 10000);
+      fromApi = fetch(API + "/api/v1/topics", {
+        credentials: "omit", referrerPolicy: "no-referrer", signal: controller ? controller.signal : undefined
+      })
         .then(function (res) { if (!res.ok) throw new Error("topics " + res.status); return res.json(); })
-        .then(function (data) { return data && Array.isArray(data.buttons) ? data.buttons : []; })
-        .catch(function () { topicButtons = null; return []; });
+        .then(function (data) { return { buttons: list(data && data.buttons), audiences: list(data && data.audiences) }; })
+        .catch(function () { fromApi = null; return { buttons: [], audiences: [] }; })
+        .then(function (api) { clearTimeout(timer); return api; });
     }
-    topicButtons.then(done);
+    return fromApi;
+  }
+
+  // The audience to send: the one chosen (or stored), else data-audience, if the API lists it.
+  function knownAudience(audiences) {
+    function known(id) { return audiences.some(function (a) { return a && a.id === id; }) ? id : null; }
+    return known(state.audience) || known(config.audience);
   }
 
   function schoolCard() {
@@ -447,9 +461,15 @@
     log.scrollTop = Math.max(0, node.offsetTop - 8); // offsetParent is the log
   }
 
-  // Only the fields the UI uses are kept, as plain strings.
+  // Only the fields the UI uses are kept, as plain strings; a service card keeps its string
+  // fields, whichever the API defines (bot/directory.py), and the renderer picks what it shows.
   function pickReply(data) {
     function str(v) { return typeof v === "string" ? v : null; }
+    function card(s) {
+      var kept = {};
+      Object.keys(s && typeof s === "object" ? s : {}).forEach(function (k) { if (typeof s[k] === "string") kept[k] = s[k]; });
+      return kept;
+    }
     return {
       topic: str(data.topic),
       urgent: data.urgent === true,
@@ -459,9 +479,7 @@
           buttons: (Array.isArray(m.buttons) ? m.buttons : []).map(function (b) { return { title: str(b && b.title), payload: str(b && b.payload) }; })
         };
       }),
-      services: (Array.isArray(data.services) ? data.services : []).map(function (s) {
-        return { name: str(s.name), summary: str(s.summary), phone: str(s.phone), text: str(s.text), url: str(s.url), hours: str(s.hours) };
-      })
+      services: (Array.isArray(data.services) ? data.services : []).map(card)
     };
   }
 
@@ -487,27 +505,33 @@
       setStatus("Please wait for the reply to your last message.");
       return;
     }
-    var audience = payload && /^\/audience_(young_person|parent|professional)$/.exec(payload);
-    if (audience) state.audience = audience[1];
     if (Date.now() - state.t > EXPIRY_MS) state.sessionId = null; // the server has forgotten it
     busy = true;
     append({ who: "you", text: shown || message });
     setStatus("Writing a reply", true);
     var body = payload ? { payload: payload } : { message: message };
-    if (state.sessionId) body.session_id = state.sessionId;
-    if (state.audience) body.audience = state.audience;
     var controller = "AbortController" in window ? new AbortController() : null;
-    var timer = controller && setTimeout(function () { controller.abort(); }, 30000);
+    var timer = null;
     var response = null;
-    fetch(API + "/api/v1/chat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      credentials: "omit",
-      cache: "no-store",
-      referrerPolicy: "no-referrer",
-      signal: controller ? controller.signal : undefined
-    })
+    loadFromApi()
+      .then(function (api) {
+        if (exiting) throw new Error("exiting"); // the page is going: send nothing
+        // A button that says who is asking (a payload the API lists) sets the audience of later turns.
+        api.audiences.forEach(function (a) { if (a && payload && a.payload === payload) state.audience = a.id; });
+        var audience = knownAudience(api.audiences);
+        if (audience) body.audience = audience;
+        if (state.sessionId) body.session_id = state.sessionId;
+        timer = controller && setTimeout(function () { controller.abort(); }, 30000);
+        return fetch(API + "/api/v1/chat", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+          credentials: "omit",
+          cache: "no-store",
+          referrerPolicy: "no-referrer",
+          signal: controller ? controller.signal : undefined
+        });
+      })
       .then(function (res) {
         response = res;
         return res.json().catch(function () { return null; });

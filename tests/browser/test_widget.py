@@ -35,18 +35,45 @@ def open_panel(page):
     expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()
 
 
+def open_chat(page, url="/"):
+    """Opens a page of the demo school (or `url`) and the chat panel on it."""
+    page.goto(url)
+    open_panel(page)
+
+
 def message_box(page):
     return page.get_by_role("textbox", name="Type your message")
 
 
-def send(page, text):
-    """Types a message, presses Enter and returns the reply that arrives."""
+def reply_to(page, act):
+    """Does `act` (types a message, presses a button) and returns the reply that arrives."""
     replies = page.locator(".reply")
     before = replies.count()
-    message_box(page).fill(text)
-    message_box(page).press("Enter")
+    act()
     expect(replies).to_have_count(before + 1, timeout=REPLY_TIMEOUT)
     return replies.nth(before)
+
+
+def send(page, text):
+    """Types a message, presses Enter and returns the reply that arrives."""
+    def type_it():
+        message_box(page).fill(text)
+        message_box(page).press("Enter")
+    return reply_to(page, type_it)
+
+
+def press(page, name, within=None):
+    """Presses a button (a topic, "I'm a parent or carer") and returns the reply that arrives."""
+    return reply_to(page, lambda: (within or page).get_by_role("button", name=name).click())
+
+
+def embed(page, path, attributes):
+    """Opens `path`: a plain school page whose widget tag has these data- attributes."""
+    page.route(path, lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
+             f'{attributes}></script><p>School page</p></html>'))
+    page.goto(path)
 
 
 def stored(page):
@@ -102,10 +129,8 @@ def test_demo_page_chat_shows_reply_and_service_card(visit):
 
 def test_no_request_leaves_the_server_origin(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
-    page.get_by_role("button", name="Hacked or scammed").click()
-    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    open_chat(page)
+    press(page, "Hacked or scammed")
     send(page, "i think my insta got hacked")
     page.goto("/demo/about")
     expect(page.locator(".reply")).to_have_count(2)
@@ -116,8 +141,7 @@ def test_no_request_leaves_the_server_origin(visit):
 
 def test_text_message_then_sms_link_for_text_services(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     reply = send(page, "i feel really low and i dont want to be here anymore")
     shout = reply.locator(".card").filter(has=page.get_by_role("heading", name="Shout", exact=True))
     expect(shout.get_by_role("link", name="Text SHOUT to 85258")).to_have_attribute("href", "sms:85258")
@@ -167,8 +191,7 @@ def test_keyboard_only_flow(visit):
 
 def test_transcript_is_a_polite_log_with_labelled_controls(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     log = page.get_by_role("log", name="Conversation")
     expect(log).to_be_visible()
     assert log.get_attribute("aria-live") in (None, "polite")  # role=log is polite by default
@@ -185,8 +208,7 @@ def test_transcript_is_a_polite_log_with_labelled_controls(visit):
 def test_quick_exit_hides_page_clears_storage_and_forgets_session(visit):
     page = visit.page
     page.route(EXIT_URL, lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Weather</title>"))
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     send(page, "someone is being horrible to me online")
     session_id = page.evaluate(f"() => JSON.parse(sessionStorage.getItem({STORE_KEY!r})).sessionId")
     assert session_id
@@ -226,11 +248,7 @@ def test_quick_exit_hides_page_clears_storage_and_forgets_session(visit):
 
 def test_exit_from_the_closed_launcher_and_configured_exit_url(visit, live_server):
     page = visit.page
-    page.route("/exit-test", lambda route: route.fulfill(
-        status=200, content_type="text/html",
-        body=f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
-             f'data-exit-url="{live_server}/healthz"></script><p>School page</p></html>'))
-    page.goto("/exit-test")
+    embed(page, "/exit-test", f'data-exit-url="{live_server}/healthz"')
     page.keyboard.press("Tab")
     assert page.evaluate(ACTIVE) == "exit"
     page.keyboard.press("Enter")
@@ -241,8 +259,7 @@ def test_embedded_on_a_school_site_of_another_origin(new_visit, school_site, liv
     """The real set-up: the school's page on its own origin, the script and API on ours (CORS)."""
     visit = new_visit(also=(school_site,))
     page = visit.page
-    page.goto(f"{school_site}/index.html")
-    open_panel(page)
+    open_chat(page, f"{school_site}/index.html")
     reply = send(page, "someone hacked my tiktok")
     expect(reply.locator(".school")).to_contain_text("Ms C. Brown")
     assert stored(page) is not None  # kept in the school origin's sessionStorage, in this tab only
@@ -261,8 +278,7 @@ def test_embedded_on_a_school_site_of_another_origin(new_visit, school_site, liv
 def test_triple_shift_exits_but_typing_capitals_does_not(visit):
     page = visit.page
     page.route(EXIT_URL, lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Weather</title>"))
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     send(page, "Hello")
     message_box(page).focus()
     for key in ("Shift+A", "Shift+B", "Shift+C", "Shift+D"):
@@ -283,8 +299,7 @@ def test_triple_shift_exits_but_typing_capitals_does_not(visit):
 
 def test_conversation_survives_moving_between_pages_in_the_same_tab(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     send(page, "my account got hacked and they changed my password")
     first_session = page.evaluate(f"() => JSON.parse(sessionStorage.getItem({STORE_KEY!r})).sessionId")
 
@@ -306,8 +321,7 @@ def test_conversation_survives_moving_between_pages_in_the_same_tab(visit):
 
 def test_xss_attempt_is_shown_as_text(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     attack = "<img src=x onerror=alert(1)>"
     send(page, attack)
     expect(page.locator(".msg.you").last).to_have_text("You said: " + attack)
@@ -326,8 +340,7 @@ def test_xss_attempt_is_shown_as_text(visit):
 
 def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     reply = send(page, "someone is blackmailing me with my nudes")
     first = reply.locator(".msg").first
     expect(first).to_have_class(re.compile(r"\burgent\b"))
@@ -351,8 +364,7 @@ def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
 
 def test_school_contact_on_every_urgent_reply_even_without_a_topic(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     send(page, "i want to kill myself")
     again = send(page, "you misunderstood, that's not what i meant")  # urgent, no topic
     parts = reply_parts(again)
@@ -363,8 +375,7 @@ def test_school_contact_on_every_urgent_reply_even_without_a_topic(visit):
 
 def test_school_contact_only_on_topic_replies(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     greeting = send(page, "hiya")
     expect(greeting.locator(".school")).to_have_count(0)
     topic = send(page, "how do i set up parental controls on an ipad")
@@ -373,13 +384,10 @@ def test_school_contact_only_on_topic_replies(visit):
 
 def test_choosing_parent_changes_audience_for_later_turns(visit):
     page = visit.page
-    page.goto("/")
-    open_panel(page)
-    page.get_by_role("button", name="Bullying or hate online").click()
-    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    open_chat(page)
+    first = press(page, "Bullying or hate online")
     with page.expect_request("**/api/v1/chat") as request:
-        page.locator(".reply").last.get_by_role("button", name="I'm a parent or carer").click()
-        expect(page.locator(".reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
+        press(page, "I'm a parent or carer", within=first)
     # The button's payload goes in its own field; typed text is never read as intent syntax.
     assert request.value.post_data_json["payload"] == "/audience_parent"
     assert "message" not in request.value.post_data_json
@@ -420,8 +428,7 @@ def test_screenshots(new_visit, width, height):
     page.goto("/")
     page.screenshot(path=str(ARTIFACTS / f"widget-closed-{width}.png"))
     open_panel(page)
-    page.get_by_role("button", name="Bullying or hate online").click()
-    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    press(page, "Bullying or hate online")
     page.screenshot(path=str(ARTIFACTS / f"widget-open-{width}.png"))
     assert (ARTIFACTS / f"widget-open-{width}.png").stat().st_size > 10_000
 
@@ -432,8 +439,7 @@ def test_fits_a_320px_screen(new_visit):
     bar = page.locator(".bar").bounding_box()
     assert bar["x"] >= 0 and bar["x"] + bar["width"] <= 320
     open_panel(page)
-    page.get_by_role("button", name="Feeling low or unsafe").click()
-    expect(page.locator(".reply")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    press(page, "Feeling low or unsafe")
     panel = page.get_by_role("dialog").bounding_box()
     assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 320
     for name in ("Exit this page", "Close chat", "Send"):
@@ -452,8 +458,7 @@ def test_reduced_motion_is_honoured(new_visit):
     animations = {}
     for motion in ("reduce", "no-preference"):
         page = new_visit(reduced_motion=motion).page
-        page.goto("/")
-        open_panel(page)
+        open_chat(page)
         animations[motion] = page.evaluate("""() => getComputedStyle(
             document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.panel')).animationName""")
     assert animations == {"reduce": "none", "no-preference": "sp-in"}
@@ -461,13 +466,9 @@ def test_reduced_motion_is_honoured(new_visit):
 
 def test_data_attributes_configure_the_widget(new_visit, live_server):
     page = new_visit().page
-    page.route("/config-test", lambda route: route.fulfill(
-        status=200, content_type="text/html",
-        body=f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
-             f'data-accent="#ffdd00" data-position="left" data-audience="parent" '
-             f'data-school-contact="Mr B. Singh" data-school-contact-phone="0800 1111" '
-             f'data-school-contact-url="javascript:alert(1)"></script><p>School page</p></html>'))
-    page.goto("/config-test")
+    embed(page, "/config-test", 'data-accent="#ffdd00" data-position="left" data-audience="parent" '
+                                'data-school-contact="Mr B. Singh" data-school-contact-phone="0800 1111" '
+                                'data-school-contact-url="javascript:alert(1)"')
     colours = page.evaluate("""() => {
         const b = document.querySelector('[data-signpost-widget]').shadowRoot.querySelector('.launcher');
         const s = getComputedStyle(b); return [s.backgroundColor, s.color];
@@ -484,6 +485,16 @@ def test_data_attributes_configure_the_widget(new_visit, live_server):
     expect(card.get_by_role("link")).to_have_attribute("href", "tel:08001111")
 
 
+def test_an_audience_the_api_does_not_list_is_never_sent(visit):
+    page = visit.page
+    embed(page, "/audience-test", 'data-audience="pupil"')
+    open_panel(page)
+    with page.expect_request("**/api/v1/chat") as request:
+        reply = send(page, "people in my class keep leaving me out of the group chat")
+    assert "audience" not in request.value.post_data_json  # the server would refuse it (422)
+    expect(reply.locator(".card").first).to_be_visible()
+
+
 def test_widget_is_small_plain_and_safe():
     source = WIDGET_JS.read_bytes()
     gzipped = len(gzip.compress(source, compresslevel=9))
@@ -495,19 +506,23 @@ def test_widget_is_small_plain_and_safe():
     assert "/api/v1/chat" in text
 
 
-def test_widget_topic_buttons_come_from_the_api(live_server, visit):
+def test_widget_topic_buttons_and_audiences_come_from_the_api(live_server, visit):
     source = WIDGET_JS.read_text(encoding="utf-8")
-    taxonomy = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["topics"]
-    for topic, spec in taxonomy.items():
+    taxonomy = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))
+    for topic, spec in taxonomy["topics"].items():
         assert spec["label"] not in source, f"topic label in widget.js: {spec['label']!r}"
     served = httpx.get(f"{live_server}/api/v1/topics")
     assert served.status_code == 200
     buttons = served.json()["buttons"]
     assert [(b["title"], b["payload"]) for b in buttons[:-1]] == [
-        (spec["label"], f"/{topic}") for topic, spec in taxonomy.items()]
+        (spec["label"], f"/{topic}") for topic, spec in taxonomy["topics"].items()]
+    audiences = served.json()["audiences"]
+    assert [a["id"] for a in audiences] == list(taxonomy["audiences"])
+    assert "audience_" not in source, "an audience button's payload in widget.js"
+    for audience in audiences:
+        assert not re.search(rf"[\"']{audience['id']}[\"']|{audience['payload']}", source), f"audience in widget.js: {audience}"
     page = visit.page
-    page.goto("/")
-    open_panel(page)
+    open_chat(page)
     topics = page.get_by_role("group", name="Topics").get_by_role("button")
     expect(topics).to_have_text([b["title"] for b in buttons])
     assert any("GET" in r and "/api/v1/topics" in r for r in visit.requests)
