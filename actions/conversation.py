@@ -8,58 +8,48 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import tracker_state, unfold
 from actions.dispatch import send
 from bot import content, replies, taxonomy
+from bot.conversation_state import State
+from bot.replies import Reply
 from bot.uncertainty import likely_topics
 
 # Small-talk intents whose answer ends with the topic menu.
 WITH_MENU = {"greet", "thanks", "capabilities"}
 
 
-class ActionSmallTalk(Action):
-    def name(self) -> Text:
-        return "action_small_talk"
+class ActionSmallTalk(unfold.Turn):
+    action_name = "action_small_talk"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def reply(self, tracker: Tracker, state: State) -> Reply:
         intent = tracker_state.intent(tracker)
-        state = unfold.heard(tracker)
         reply = replies.small_talk(intent, with_menu=intent in WITH_MENU, audience=state.audience, age=state.age)
-        send(dispatcher, unfold.keep_urgent(reply, state))
-        return unfold.state_events(state)
+        return unfold.keep_urgent(reply, state)
 
 
-class ActionClarify(Action):
-    def name(self) -> Text:
-        return "action_clarify"
+class ActionClarify(unfold.Turn):
+    action_name = "action_clarify"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def reply(self, tracker: Tracker, state: State) -> Reply:
         # Unsure (low confidence): the classifier's best guesses first, so the person taps one
         # instead of reading ten. Out of scope: its guesses are noise, so the whole menu.
         unsure = tracker_state.intent(tracker) == "nlu_fallback"
         likely = likely_topics(tracker.latest_message.get("intent_ranking")) if unsure else None
-        state = unfold.heard(tracker)
-        send(dispatcher, unfold.keep_urgent(replies.clarify(likely), state))
-        return unfold.state_events(state)
+        return unfold.keep_urgent(replies.clarify(likely), state)
 
 
-class ActionMenu(Action):
-    def name(self) -> Text:
-        return "action_menu"
+class ActionMenu(unfold.Turn):
+    action_name = "action_menu"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = unfold.heard(tracker)
-        send(dispatcher, unfold.keep_urgent(replies.menu(), state))
-        return unfold.state_events(state)
+    def reply(self, tracker: Tracker, state: State) -> Reply:
+        return unfold.keep_urgent(replies.menu(), state)
 
 
-class ActionMisunderstood(Action):
+class ActionMisunderstood(unfold.Turn):
     """'You got it wrong': say sorry; after an urgent reply keep the emergency route visible."""
 
-    def name(self) -> Text:
-        return "action_misunderstood"
+    action_name = "action_misunderstood"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = unfold.heard(tracker)
-        send(dispatcher, replies.misunderstood(unfold.audience_of(state), state.urgent, state.age))
-        return unfold.state_events(state)
+    def reply(self, tracker: Tracker, state: State) -> Reply:
+        return replies.misunderstood(unfold.audience_of(state), state.urgent, state.age)
 
 
 class ActionSetAudience(Action):

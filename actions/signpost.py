@@ -8,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import tracker_state, unfold
 from actions.dispatch import send
 from bot import replies, taxonomy
+from bot.conversation_state import State
+from bot.replies import Reply
 
 # intent -> kind of follow-up (the one list is replies.FOLLOW_UPS)
 FOLLOW_UP_KINDS = {intent: kind for kind, intent in replies.FOLLOW_UPS.items()}
@@ -51,11 +53,8 @@ class ActionFollowUp(Action):
         return unfold.state_events(state)
 
 
-class ActionShowServices(Action):
-    def name(self) -> Text:
-        return "action_show_services"
+class ActionShowServices(unfold.Turn):
+    action_name = "action_show_services"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = unfold.heard(tracker)
-        send(dispatcher, unfold.keep_urgent(replies.all_services(unfold.audience_of(state), state.age), state))
-        return unfold.state_events(state)
+    def reply(self, tracker: Tracker, state: State) -> Reply:
+        return unfold.keep_urgent(replies.all_services(unfold.audience_of(state), state.age), state)

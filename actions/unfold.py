@@ -4,8 +4,10 @@ message not in English.
 
 Every action reads the state with `heard(tracker)` (the slots, then what this message says),
 keeps the emergency line first while the conversation is urgent (`keep_urgent`), and returns
-`state_events(state)` so the state is kept for the next turn.
+`state_events(state)` so the state is kept for the next turn. `Turn` does all three for an
+action that answers with one reply and leaves the state as it heard it.
 """
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -61,6 +63,25 @@ def state_events(state: State) -> List[Dict]:
 def keep_urgent(reply: Reply, state: State) -> Reply:
     """While the conversation is urgent, every answer keeps the emergency line first."""
     return replies.with_emergency(reply, audience_of(state), state.age) if state.urgent else reply
+
+
+class Turn(Action, ABC):
+    """An action that reads the state, sends one reply and keeps the state as it heard it.
+    A subclass names itself (`action_name`) and says what to answer (`reply`)."""
+
+    action_name: Text
+
+    def name(self) -> Text:
+        return self.action_name
+
+    @abstractmethod
+    def reply(self, tracker: Tracker, state: State) -> Reply:
+        """The answer to this message, given the conversation state."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        state = heard(tracker)
+        send(dispatcher, self.reply(tracker, state))
+        return state_events(state)
 
 
 def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, intent: str,
@@ -124,17 +145,14 @@ class ActionAnswerQuestion(Action):
                                      "risk": risk_after(reply.urgent, intent, state.risk)}))
 
 
-class ActionHesitation(Action):
+class ActionHesitation(Turn):
     """'idk how to say it', 'can u help': take your time; 999 first only when there is a risk."""
 
-    def name(self) -> Text:
-        return "action_hesitation"
+    action_name = "action_hesitation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = heard(tracker)
+    def reply(self, tracker: Tracker, state: State) -> Reply:
         urgent = state.urgent or tracker_state.safety_urgent(tracker)
-        send(dispatcher, replies.hesitation(audience_of(state), urgent, state.age))
-        return state_events(state)
+        return replies.hesitation(audience_of(state), urgent, state.age)
 
 
 class ActionSafeNow(Action):

@@ -30,17 +30,6 @@ CLEAR = [
 ]
 
 
-@pytest.mark.parametrize("text,category", FLAGGED)
-def test_flags_slang_misspellings_and_lemmas(text, category):
-    result = shared_safety_net().check(text)
-    assert result.urgent and category in result.categories
-
-
-@pytest.mark.parametrize("text", CLEAR[:4])
-def test_ordinary_questions_are_not_flagged(text):
-    assert not shared_safety_net().check(text).urgent
-
-
 # Long, indirect urgent messages the net used to miss, one per kind, and close variants
 # (misspellings, slang, Scots words).
 MISSED_KINDS = [
@@ -130,18 +119,6 @@ NOT_URGENT = [
 ]
 
 
-@pytest.mark.parametrize("text,category", MISSED_KINDS)
-def test_flags_long_indirect_urgent_messages(text, category):
-    result = shared_safety_net().check(text)
-    assert result.urgent and category in result.categories, result
-
-
-@pytest.mark.parametrize("text", NOT_URGENT)
-def test_figures_of_speech_are_not_flagged(text):
-    result = shared_safety_net().check(text)
-    assert not result.urgent, result.matches
-
-
 def test_blank_and_odd_input_is_safe():
     net = shared_safety_net()
     for text in ["", "   ", "🙂🙂🙂", "\n\n", "a" * 1000, "<img src=x onerror=alert(1)>"]:
@@ -162,12 +139,6 @@ STILL_URGENT = [
     "he says he won't hit me again but he did it last night",
     "i've been cutting again and nobody knows",
 ]
-
-
-@pytest.mark.parametrize("text", NEGATED)
-def test_a_negated_hit_is_not_urgent(text):
-    result = shared_safety_net().check(text)
-    assert not result.urgent, result.matches
 
 
 @pytest.mark.parametrize("text", STILL_URGENT)
@@ -235,18 +206,6 @@ ONE_SENTENCE_NEAR_MISSES = [
 ]
 
 
-@pytest.mark.parametrize("text,category", ONE_SENTENCE_DANGER)
-def test_one_sentence_dangers_are_flagged(text, category):
-    result = shared_safety_net().check(text)
-    assert result.urgent and category in result.categories, result
-
-
-@pytest.mark.parametrize("text", ONE_SENTENCE_NEAR_MISSES)
-def test_one_sentence_near_misses_are_not_flagged(text):
-    result = shared_safety_net().check(text)
-    assert not result.urgent, result.matches
-
-
 # Kinds added after the long-form held-out review (issue 9): suicide planning said without the
 # words, attack slang from extremist and incel spaces, strangers near a child's home, burns
 # and roof jumps done for a dare. Our own wordings, not the held-out texts.
@@ -268,12 +227,25 @@ REVIEW_CLEAR = [
 ]
 
 
-@pytest.mark.parametrize("text,category", REVIEW_KINDS)
-def test_flags_kinds_found_in_the_long_form_review(text, category):
+# Every table above in two tests: what the net must flag, with its kind, and what it must leave alone.
+MUST_FLAG = {"slang": FLAGGED, "missed": MISSED_KINDS, "one sentence": ONE_SENTENCE_DANGER, "review": REVIEW_KINDS}
+MUST_NOT_FLAG = {"ordinary": CLEAR[:4], "figure of speech": NOT_URGENT, "negated": NEGATED,
+                 "near miss": ONE_SENTENCE_NEAR_MISSES, "review": REVIEW_CLEAR}
+
+
+def cases(tables):
+    """Each row of each table, its id naming the table: 'review: ive picked a date ...'."""
+    rows = [(name, row if isinstance(row, tuple) else (row,)) for name, table in tables.items() for row in table]
+    return [pytest.param(*row, id=f"{name}: {row[0][:50]}") for name, row in rows]
+
+
+@pytest.mark.parametrize("text,category", cases(MUST_FLAG))
+def test_urgent_messages_are_flagged_with_their_kind(text, category):
     result = shared_safety_net().check(text)
     assert result.urgent and category in result.categories, result
 
 
-@pytest.mark.parametrize("text", REVIEW_CLEAR)
-def test_review_patterns_leave_ordinary_sentences_alone(text):
-    assert not shared_safety_net().check(text).urgent
+@pytest.mark.parametrize("text", cases(MUST_NOT_FLAG))
+def test_ordinary_messages_and_near_misses_are_not_flagged(text):
+    result = shared_safety_net().check(text)
+    assert not result.urgent, result.matches
