@@ -103,12 +103,16 @@ redis-deps:
 	@redis-server --version
 
 # This API against plain `rasa run` on the same model: closed-loop load at concurrency 1, 10
-# and 50 (loopback only), results in results/bench.json. BENCH_DURATION (s per run, default
-# 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2).
+# and 50 (loopback only), `make run`'s single worker at 10, the long-message mix at 1 and 10,
+# and first the parse floor (bench/encoder_cost.py: the NLU parse alone, CPU per message), so
+# that the report ends with a whole turn's CPU over the parse's and the goals of issue 13.
+# Results in results/bench.json and results/encoder_cost.json. BENCH_DURATION (s per run,
+# default 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2),
+# BENCH_ONE_WORKER_CONCURRENCY (default 10), BENCH_LONG_CONCURRENCY (default 1,10),
+# BENCH_WARMUP (s, default 5), BENCH_TARGETS, BENCH_FLOOR (full, only or skip).
 .PHONY: bench bench-profile
 bench: model redis-deps
 	$(PY) -m bench.run
-	$(PY) -m bench.encoder_cost
 
 # Where a turn's time goes: py-spy samples one API worker under load.
 bench-profile: model
