@@ -1,12 +1,12 @@
 """Conversation turns that are not a topic: small talk, clarifying, audience statements."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
-from actions.dispatch import send
+from actions.dispatch import Answer, send
 from bot import content, replies
 from bot.uncertainty import likely_topics
 
@@ -19,11 +19,11 @@ AUDIENCE_INTENTS = {
 }
 
 
-class ActionSmallTalk(Action):
+class ActionSmallTalk(Answer):
     def name(self) -> Text:
         return "action_small_talk"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker_state.intent(tracker)
         state = unfold.heard(tracker)
         reply = replies.small_talk(intent, with_menu=intent in WITH_MENU, audience=state.audience, age=state.age)
@@ -31,11 +31,11 @@ class ActionSmallTalk(Action):
         return unfold.state_events(state)
 
 
-class ActionClarify(Action):
+class ActionClarify(Answer):
     def name(self) -> Text:
         return "action_clarify"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         # Unsure (low confidence): the classifier's best guesses first, so the person taps one
         # instead of reading ten. Out of scope: its guesses are noise, so the whole menu.
         unsure = tracker_state.intent(tracker) == "nlu_fallback"
@@ -45,35 +45,35 @@ class ActionClarify(Action):
         return unfold.state_events(state)
 
 
-class ActionMenu(Action):
+class ActionMenu(Answer):
     def name(self) -> Text:
         return "action_menu"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = unfold.heard(tracker)
         send(dispatcher, unfold.keep_urgent(replies.menu(), state))
         return unfold.state_events(state)
 
 
-class ActionMisunderstood(Action):
+class ActionMisunderstood(Answer):
     """'You got it wrong': say sorry; after an urgent reply keep the emergency route visible."""
 
     def name(self) -> Text:
         return "action_misunderstood"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = unfold.heard(tracker)
         send(dispatcher, replies.misunderstood(unfold.audience_of(state), state.urgent, state.age))
         return unfold.state_events(state)
 
 
-class ActionSetAudience(Action):
+class ActionSetAudience(Answer):
     """Remembers who is asking; if a topic was already discussed, answers it again for them."""
 
     def name(self) -> Text:
         return "action_set_audience"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         audience = AUDIENCE_INTENTS.get(tracker_state.intent(tracker), "young_person")
         state = unfold.heard(tracker)
         if audience != "young_person" or state.writer != "friend":

@@ -8,12 +8,12 @@ keeps the emergency line first while the conversation is urgent (`keep_urgent`),
 """
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state
-from actions.dispatch import send
+from actions.dispatch import Answer, send
 from bot import content, replies
 from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
 from bot.replies import Reply
@@ -87,14 +87,14 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     return state_events(state)
 
 
-class ActionRefine(Action):
+class ActionRefine(Answer):
     """A detail ("she's 14", "it's on snapchat", "he's an adult") or a new fact re-answers the
     current topic with it; with no topic yet, it is kept and the person is asked what happened."""
 
     def name(self) -> Text:
         return "action_refine"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         if state.intent:
             return signpost_turn(dispatcher, tracker, state, state.intent, lead=content.conversation("detail_ack"))
@@ -107,13 +107,13 @@ class ActionRefine(Action):
         return state_events(state)
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(Answer):
     """'should i just pay', 'will i get in trouble' ... answered for the current topic."""
 
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         kind = tracker_state.cues(tracker).get("question") or "tell_parents"
         intent = state.intent or (tracker.latest_message.get("safety") or {}).get("intent")
@@ -124,38 +124,38 @@ class ActionAnswerQuestion(Action):
                                      "risk": risk_after(reply.urgent, intent, state.risk)}))
 
 
-class ActionHesitation(Action):
+class ActionHesitation(Answer):
     """'idk how to say it', 'can u help': take your time; 999 first only when there is a risk."""
 
     def name(self) -> Text:
         return "action_hesitation"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         urgent = state.urgent or tracker_state.safety_urgent(tracker)
         send(dispatcher, replies.hesitation(audience_of(state), urgent, state.age))
         return state_events(state)
 
 
-class ActionSafeNow(Action):
+class ActionSafeNow(Answer):
     """'i'm safe now': the emergency line stops leading every answer."""
 
     def name(self) -> Text:
         return "action_safe_now"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         send(dispatcher, replies.safe_now(audience_of(state), state.age))
         calm = "concern" if state.intent else "none"
         return state_events(State(**{**state.as_dict(), "risk": calm}))
 
 
-class ActionNotEnglish(Action):
+class ActionNotEnglish(Answer):
     """A message not in English: never read as a topic or as who is writing."""
 
     def name(self) -> Text:
         return "action_not_english"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         send(dispatcher, replies.not_english(tracker.latest_message.get("language")))
         return []
