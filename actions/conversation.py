@@ -1,12 +1,12 @@
 """Conversation turns that are not a topic: small talk, clarifying, audience statements."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
-from actions.dispatch import send
+from actions.dispatch import Answer, send
 from bot import content, replies, taxonomy
 from bot.conversation_state import State
 from bot.replies import Reply
@@ -52,13 +52,13 @@ class ActionMisunderstood(unfold.Turn):
         return replies.misunderstood(unfold.audience_of(state), state.urgent, state.age)
 
 
-class ActionSetAudience(Action):
+class ActionSetAudience(Answer):
     """Remembers who is asking; if a topic was already discussed, answers it again for them."""
 
     def name(self) -> Text:
         return "action_set_audience"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         audience = taxonomy.audience_of_intent(tracker_state.intent(tracker)) or taxonomy.DEFAULT_AUDIENCE
         state = unfold.heard(tracker)
         if audience != "young_person" or state.writer != "friend":

@@ -1,4 +1,9 @@
-"""Sends a bot.replies.Reply through the Rasa dispatcher."""
+"""Sends a bot.replies.Reply through the Rasa dispatcher; the base of every action."""
+from abc import ABCMeta, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.replies import PAYLOAD_KEY, Reply
@@ -10,3 +15,19 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=msg["text"], buttons=msg["buttons"] or None)
     # The whole reply as data (messages, buttons, topic, urgency, cards): the API returns it as it is.
     dispatcher.utter_message(json_message={PAYLOAD_KEY: reply.payload()})
+
+
+class Answer(Action, metaclass=ABCMeta):
+    """An action that answers one message; the conversation then waits for the next.
+
+    Every rule and story in data/ has exactly one action after each message
+    (tests/test_rasa_data.py checks it). The action says so itself, FollowupAction("action_listen"),
+    which spares Rasa a second run of its policies only to predict that listen.
+    """
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return list(self.answer(dispatcher, tracker, domain)) + [FollowupAction("action_listen")]
+
+    @abstractmethod  # abstract, so rasa_sdk does not register this class as an action
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        """Sends the reply; returns the events (slots) of this turn."""

@@ -1,12 +1,12 @@
 """Signposting: picks guidance and services by topic intent, audience, age and urgency."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
-from actions.dispatch import send
+from actions.dispatch import Answer, send
 from bot import replies, taxonomy
 from bot.conversation_state import State
 from bot.replies import Reply
@@ -15,11 +15,11 @@ from bot.replies import Reply
 FOLLOW_UP_KINDS = {intent: kind for kind, intent in replies.FOLLOW_UPS.items()}
 
 
-class ActionSignpost(Action):
+class ActionSignpost(Answer):
     def name(self) -> Text:
         return "action_signpost"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker_state.intent(tracker)
         # "I have someone else's nude", "my own sexual thoughts": a situation the context cues
         # recognise gets its own answer, unless the topic is one that is always urgent.
@@ -35,13 +35,13 @@ class ActionSignpost(Action):
         return events
 
 
-class ActionFollowUp(Action):
+class ActionFollowUp(Answer):
     """The buttons under each answer: what to do now, how to report, talk to someone now."""
 
     def name(self) -> Text:
         return "action_follow_up"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         last_intent = tracker.get_slot("last_intent")
         if not last_intent:
             send(dispatcher, replies.clarify())

@@ -7,15 +7,15 @@ keeps the emergency line first while the conversation is urgent (`keep_urgent`),
 `state_events(state)` so the state is kept for the next turn. `Turn` does all three for an
 action that answers with one reply and leaves the state as it heard it.
 """
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state
-from actions.dispatch import send
+from actions.dispatch import Answer, send
 from bot import content, replies
 from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
 from bot.replies import Reply
@@ -65,7 +65,7 @@ def keep_urgent(reply: Reply, state: State) -> Reply:
     return replies.with_emergency(reply, audience_of(state), state.age) if state.urgent else reply
 
 
-class Turn(Action, ABC):
+class Turn(Answer):
     """An action that reads the state, sends one reply and keeps the state as it heard it.
     A subclass names itself (`action_name`) and says what to answer (`reply`)."""
 
@@ -78,7 +78,7 @@ class Turn(Action, ABC):
     def reply(self, tracker: Tracker, state: State) -> Reply:
         """The answer to this message, given the conversation state."""
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         send(dispatcher, self.reply(tracker, state))
         return state_events(state)
@@ -108,14 +108,14 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     return state_events(state)
 
 
-class ActionRefine(Action):
+class ActionRefine(Answer):
     """A detail ("she's 14", "it's on snapchat", "he's an adult") or a new fact re-answers the
     current topic with it; with no topic yet, it is kept and the person is asked what happened."""
 
     def name(self) -> Text:
         return "action_refine"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         if state.intent:
             return signpost_turn(dispatcher, tracker, state, state.intent, lead=content.conversation("detail_ack"))
@@ -128,13 +128,13 @@ class ActionRefine(Action):
         return state_events(state)
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(Answer):
     """'should i just pay', 'will i get in trouble' ... answered for the current topic."""
 
     def name(self) -> Text:
         return "action_answer_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         kind = tracker_state.cues(tracker).get("question") or "tell_parents"
         intent = state.intent or (tracker.latest_message.get("safety") or {}).get("intent")
@@ -155,25 +155,25 @@ class ActionHesitation(Turn):
         return replies.hesitation(audience_of(state), urgent, state.age)
 
 
-class ActionSafeNow(Action):
+class ActionSafeNow(Answer):
     """'i'm safe now': the emergency line stops leading every answer."""
 
     def name(self) -> Text:
         return "action_safe_now"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
         send(dispatcher, replies.safe_now(audience_of(state), state.age))
         calm = "concern" if state.intent else "none"
         return state_events(State(**{**state.as_dict(), "risk": calm}))
 
 
-class ActionNotEnglish(Action):
+class ActionNotEnglish(Answer):
     """A message not in English: never read as a topic or as who is writing."""
 
     def name(self) -> Text:
         return "action_not_english"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         send(dispatcher, replies.not_english(tracker.latest_message.get("language")))
         return []

@@ -8,7 +8,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import replies
-from bot.context_cues import shared_context_cues
+from bot.reading import read
 from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY
 from bot.safety_net import SafetyNet, SafetyResult
@@ -33,8 +33,7 @@ class Assistant:
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
-        rasa_patches.install()
-        agent = Agent.load(
+        agent = rasa_patches.load_agent(
             settings.model_path,
             tracker_store=tracker_store,
             lock_store=lock_store,
@@ -61,8 +60,9 @@ class Assistant:
         """
         text = payload if payload is not None else as_text(text or "")
         started = time.perf_counter()
+        reading = read(text, self.net)  # the NLU pipeline's safety component gets this same reading
         try:
-            safety = self.net.check(text)
+            safety = reading.safety
         except Exception as exc:  # the net cannot say: assume the worst, 999 first
             log.error("safety net failed: %s", type(exc).__name__)
             return replies.degraded(audience, urgent=True).payload(), True
@@ -76,14 +76,15 @@ class Assistant:
             reply = None
         if reply is None:
             # The stated age still decides the emergency line (no Childline for a 19-year-old).
-            age = shared_context_cues().read(text).age
-            return replies.degraded(audience, safety.urgent, age).payload(), True
+            return replies.degraded(audience, safety.urgent, reading.cues.age).payload(), True
         log.info(
             "turn intent=%s topic=%s urgent=%s safety=%s ms=%.0f",
             reply["intent"], reply["topic"], reply["urgent"], ",".join(safety.categories),
             (time.perf_counter() - started) * 1000,
         )
-        return self._ensure_emergency(reply, safety, audience, shared_context_cues().read(text).age), False
+        # The stated age decides the emergency line; the cues are only read when it is needed.
+        age = reading.cues.age if safety.urgent else None
+        return self._ensure_emergency(reply, safety, audience, age), False
 
     async def _handle(self, session_id: str, text: str, audience: Optional[str]) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.

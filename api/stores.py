@@ -4,8 +4,8 @@
   (ExpiringInMemoryTrackerStore, swept after the idle expiry) and Rasa's InMemoryLockStore.
 - Scale-out (SIGNPOST_REDIS_URL=redis://host:port/db): Rasa's RedisTrackerStore, whose
   `record_exp` is the idle expiry (Redis deletes a conversation that many seconds after its last
-  turn), and Rasa's RedisLockStore, so a conversation's turns are handled one at a time even
-  when they reach different replicas or workers. Any replica can then serve any turn: no sticky
+  turn), and a Redis lock (api/lock_store.py), so a conversation's turns are handled one at a
+  time even when they reach different replicas or workers. Any replica can then serve any turn: no sticky
   sessions. The rate limits use the same Redis (api/ratelimit.py).
 """
 import logging
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Optional, Text
 from urllib.parse import unquote, urlsplit
 
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 
+from api.lock_store import RedisTurnLockStore
 from api.settings import Settings
 from api.tracker_store import ExpiringInMemoryTrackerStore
 
@@ -27,10 +29,22 @@ KEY_PREFIX = "signpost"
 
 
 class ExpiringRedisTrackerStore(RedisTrackerStore):
-    """Rasa's RedisTrackerStore plus `forget` (DELETE /api/v1/sessions/{id})."""
+    """Rasa's RedisTrackerStore plus `forget` (DELETE /api/v1/sessions/{id}), and a save that
+    only writes.
+
+    Rasa's save reads the stored conversation back and merges it with the new one before
+    writing, to keep the earlier Rasa sessions of a conversation (a session here ends after 30
+    minutes of silence, when the conversation itself expires). The turns of a conversation never
+    overlap (api/lock_store.py), so the tracker being saved already holds everything this turn
+    read; like the in-memory store, only the current session is kept.
+    """
 
     def key(self, sender_id: Text) -> Text:
         return self.key_prefix + sender_id
+
+    async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
+        await self.stream_events(tracker)  # nothing without an event broker (none is configured)
+        self.red.set(self.key(tracker.sender_id), self.serialise_tracker(tracker), ex=timeout or self.record_exp)
 
     def forget(self, sender_id: Text) -> bool:
         return bool(self.red.delete(self.key(sender_id)))
@@ -88,7 +102,7 @@ def build_stores(settings: Settings) -> Stores:
     tracker_store = ExpiringRedisTrackerStore(
         Domain.empty(), record_exp=expiry_seconds(settings), key_prefix=KEY_PREFIX, **options
     )
-    lock_store = RedisLockStore(key_prefix=KEY_PREFIX, **options)
+    lock_store = RedisTurnLockStore(key_prefix=KEY_PREFIX, **options)
     for client in (tracker_store.red, lock_store.red):
         bound_waits(client)
     log.info("conversations in Redis at %s:%s/%s", options["host"], options["port"], options["db"])

@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import content, taxonomy
 from bot.context_cues import ContextCues, Cues, shared_context_cues
 from bot.language import shared_language_detector
+from bot.reading import read
 from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
 from bot.sentence_risk import RISK_KEY, second_concern
 from bot.taxonomy import topic_for
@@ -75,11 +76,13 @@ class SafetyNetClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for msg in messages:
             text = msg.get(TEXT) or ""
-            result = self._with_sentences(self.net.check(text), msg.get(RISK_KEY) or {})
+            # The API has usually read this text already (its guard): the same reading is used.
+            reading = read(text, self.net, self.cues)
+            result = self._with_sentences(reading.safety, msg.get(RISK_KEY) or {})
             msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
             language = shared_language_detector().foreign_language(text)
             msg.set(LANGUAGE_KEY, language, add_to_output=True)
-            cues = Cues() if language else self.cues.read(text)
+            cues = Cues() if language else reading.cues
             msg.set(CUES_KEY, cues.as_dict(), add_to_output=True)
             msg.set(ENTITIES, (msg.get(ENTITIES) or []) + cues.entities(cues.spans(text)), add_to_output=True)
             intent: Optional[dict] = msg.get(INTENT)

@@ -38,6 +38,8 @@ class _Linear:
 
     def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: List[str]):
         self.coef, self.intercept, self.classes = coef, intercept, classes
+        # Features x classes, contiguous: `X @ coef.T` would copy the whole matrix on each call.
+        self.weights = np.ascontiguousarray(coef.T)
 
     @classmethod
     def fit(cls, X, labels: List[str], c: float, seed: int) -> "_Linear":
@@ -49,7 +51,19 @@ class _Linear:
                    [str(x) for x in model.classes_])
 
     def probabilities(self, X) -> np.ndarray:
-        return _softmax(np.asarray(X @ self.coef.T) + self.intercept)
+        return _softmax(np.asarray(X @ self.weights) + self.intercept)
+
+    def message_probabilities(self, message: Message) -> np.ndarray:
+        """probabilities(_combined(*_features([message])))[0], without building matrices: the
+        binarised, L2-normalised n-gram row picks and sums its weight rows, then the sentence
+        vector's part is added."""
+        sparse, dense = _message_features(message)
+        columns = np.unique(sparse.col)
+        scores = self.intercept.astype(np.float64)
+        if len(columns):
+            scores = scores + self.weights[columns].sum(axis=0, dtype=np.float64) / np.sqrt(len(columns))
+        scores = scores + np.asarray(dense.features, dtype=np.float32)[0] @ self.weights[sparse.shape[1]:]
+        return _softmax(scores[None, :])[0]
 
     def save(self, directory, name: str) -> None:
         np.save(directory / f"{name}_coef.npy", self.coef)
@@ -62,15 +76,21 @@ class _Linear:
                    json.loads((directory / f"{name}_classes.json").read_text()))
 
 
+def _message_features(message: Message):
+    """The message's sentence-level n-gram counts (a 1-row COO matrix) and sentence vector."""
+    sparse = message.get_sparse_features(TEXT)[1]
+    dense = message.get_dense_features(TEXT)[1]
+    if sparse is None or dense is None:
+        raise ValueError("TopicClassifier needs CountVectorsFeaturizer and "
+                         "SentenceEncoderFeaturizer before it in the pipeline")
+    return sp.coo_matrix(sparse.features), dense
+
+
 def _features(messages: List[Message]) -> Tuple[sp.csr_matrix, np.ndarray]:
     sparse_rows, dense_rows = [], []
     for message in messages:
-        sparse = message.get_sparse_features(TEXT)[1]
-        dense = message.get_dense_features(TEXT)[1]
-        if sparse is None or dense is None:
-            raise ValueError("TopicClassifier needs CountVectorsFeaturizer and "
-                             "SentenceEncoderFeaturizer before it in the pipeline")
-        row = sp.csr_matrix(sparse.features, dtype=np.float32)
+        sparse, dense = _message_features(message)
+        row = sp.csr_matrix(sparse, dtype=np.float32)
         row.data[:] = 1.0  # presence, not counts: a long message is not "more" of a topic
         sparse_rows.append(row)
         dense_rows.append(np.asarray(dense.features, dtype=np.float32)[0])
@@ -134,9 +154,8 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         messages_with_text = [m for m in messages if m.get(TEXT) is not None]
         if not messages_with_text or self.whole is None:
             return messages
-        sparse, dense = _features(messages_with_text)
-        probabilities = self.whole.probabilities(_combined(sparse, dense))
-        for message, probs in zip(messages_with_text, probabilities):
+        for message in messages_with_text:
+            probs = self.whole.message_probabilities(message)
             order = np.argsort(-probs)[:RANKING_LENGTH]
             ranking = [{"name": self.whole.classes[i], "confidence": float(probs[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

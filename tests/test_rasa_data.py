@@ -92,3 +92,20 @@ def test_rasa_data_validate_passes():
         cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_every_message_in_rules_and_stories_is_answered_by_one_action():
+    """actions/dispatch.Answer ends every action with FollowupAction("action_listen") instead of
+    a second run of the policies: right only while no rule or story (tests/test_stories.yml
+    included) has two actions in a row after a message."""
+    files = [*sorted((ROOT / "data").rglob("*.yml")), ROOT / "tests" / "test_stories.yml"]
+    checked = 0
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for flow in (data.get("rules") or []) + (data.get("stories") or []):
+            steps = [s for s in flow.get("steps", []) if "action" in s or "intent" in s or "user" in s]
+            for before, after in zip(steps, steps[1:]):
+                checked += 1
+                assert not ("action" in before and "action" in after and after["action"] != "action_listen"), \
+                    f"{path.name}: {flow.get('rule') or flow.get('story')}: {before['action']} then {after['action']}"
+    assert checked > 100

@@ -1,12 +1,17 @@
-"""api/rasa_patches.py: the action-reply validation patch is installed only on the Rasa version it
-was written for, raises as Rasa does, and changes no reply; the keep-alive endpoint changes no
-reply either."""
+"""api/rasa_patches.py and api/graph_runner.py: the patches are installed only on the Rasa version
+they were written for, a malformed action reply raises as Rasa's own validation does, and
+neither the patches nor the graph runner change a reply or an intent ranking."""
+import ast
+import asyncio
+import inspect
 import logging
 
 import pytest
 import rasa
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from jsonschema.validators import validator_for
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils.endpoints import EndpointConfig
 
 from api import rasa_patches
@@ -15,6 +20,12 @@ MALFORMED = [
     {"events": "not a list"},
     {"events": [{"event": "slot", "name": 5, "value": "x"}]},
     {"events": [{"no_event_name": True}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "value": "x"}, {"event": "bot", "text": 7}]},
+    {"events": [{"event": "followup", "name": "action_listen", "timestamp": "yesterday"}]},
+    {"events": ["slot"]},
+    {"responses": "not a list"},
+    {"events": [{"event": "action", "name": None, "policy": 3}]},
 ]
 MESSAGES = [
     "hello",
@@ -56,6 +67,44 @@ def test_a_malformed_action_reply_still_raises_as_rasa_does(reply):
     assert "Failed to validate Action server response" in patched.value.message
 
 
+@pytest.mark.parametrize("reply", MALFORMED)
+def test_the_fast_check_never_passes_what_jsonschema_refuses(reply):
+    schema = RemoteAction.action_response_format_spec()
+    assert list(validator_for(schema)(schema).iter_errors(reply)), "not malformed after all"
+    assert rasa_patches.fast_check(schema)(reply) is False
+
+
+def test_event_types_resolve_as_rasa_resolves_them():
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    assert rasa_patches.install()
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"slot", "bot", "user", "action", "followup", "session_started"} <= names
+    for name in sorted(names):
+        assert Event.resolve_by_type(name) is rasa_patches._rasa_resolve_by_type(name)
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("no_such_event", default=Event) is Event
+
+
+def test_every_copy_in_rasas_processor_only_feeds_a_debug_log():
+    """The patch makes rasa.core.processor's deepcopy a no-op: safe only while every use of
+    `copy.` there is inside an argument of `structlogger.debug(...)`."""
+    import rasa.core.processor
+
+    tree = ast.parse(inspect.getsource(rasa.core.processor))
+    debug_args = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
+                and getattr(node.func.value, "id", None) == "structlogger"):
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                debug_args.update(id(n) for n in ast.walk(arg))
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and getattr(n.value, "id", None) == "copy"]
+    assert uses, "rasa.core.processor no longer uses copy: drop the patch"
+    assert all(id(n) in debug_args for n in uses), [n.lineno for n in uses if id(n) not in debug_args]
+
+
 def test_a_valid_action_reply_passes():
     assert rasa_patches.install()
     assert remote_action()._validate_action_result({"events": [], "responses": [{"text": "hi"}]}) is True
@@ -89,18 +138,59 @@ def test_replies_are_identical_with_and_without_the_patches(client, chat, monkey
     assert isinstance(processor.action_endpoint, rasa_patches.KeepAliveEndpointConfig)
     calls = []
     patched_validate = rasa_patches._validate_action_result
-    monkeypatch.setattr(RemoteAction, "_validate_action_result",
-                        lambda self, result: calls.append(1) or patched_validate(self, result))
+    schema = RemoteAction.action_response_format_spec()
+    check, stock = rasa_patches.fast_check(schema), validator_for(schema)(schema)
+
+    def validate(self, result):
+        # Every real reply passes the fast check, and jsonschema agrees it is valid.
+        calls.append(check(result) and not list(stock.iter_errors(result)))
+        return patched_validate(self, result)
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", validate)
     with_patches = _replies(chat)
-    assert calls, "the patched validation ran"
+    assert calls and all(calls), "the patched validation ran, and every reply passed the fast check"
     assert not any(reply["degraded"] for reply in with_patches)
 
     rasa_patches.uninstall()
     plain = EndpointConfig(url=processor.action_endpoint.url, headers=processor.action_endpoint.headers)
     monkeypatch.setattr(processor, "action_endpoint", plain)
+    monkeypatch.setattr(processor, "graph_runner", _dask(processor.graph_runner))
     try:
         without = _replies(chat)
     finally:
         monkeypatch.undo()
         rasa_patches.install()
     assert without == with_patches
+
+
+def _dask(runner) -> DaskGraphRunner:
+    """Rasa's own runner over the same loaded nodes."""
+    plain = DaskGraphRunner.__new__(DaskGraphRunner)
+    plain.__dict__.update({k: v for k, v in runner.__dict__.items() if k != "_plans"})
+    return plain
+
+
+def test_the_graph_runner_parses_every_held_out_message_as_dask_does(client):
+    from api.graph_runner import SequentialGraphRunner
+    from evaluation.heldout_data import load_heldout, load_heldout_long
+
+    processor = client.app.state.assistant.agent.processor
+    sequential = processor.graph_runner
+    assert isinstance(sequential, SequentialGraphRunner)
+    texts = [e.text for e in load_heldout()] + [e.text for e in load_heldout_long()]
+    assert len(texts) > 500
+
+    def parse_all(runner):
+        processor.graph_runner = runner
+        try:
+            loop = asyncio.new_event_loop()
+            try:
+                return [loop.run_until_complete(client.app.state.assistant.agent.parse_message(t)) for t in texts]
+            finally:
+                loop.close()
+        finally:
+            processor.graph_runner = sequential
+
+    ours, rasas = parse_all(sequential), parse_all(_dask(sequential))
+    for text, a, b in zip(texts, ours, rasas):
+        assert a == b, text

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import signal
+import threading
 import time
 
 import httpx
@@ -257,6 +258,68 @@ def test_rate_limits_let_messages_through_when_redis_is_unreachable():
 
 
 # Last, because it stops the shared Redis.
+def test_a_turn_makes_few_redis_round_trips(cluster):
+    """Issue 13: the lock is taken and given back in two round trips (Rasa's ticket lock made
+    about seven), and the tracker is read once and written once, never read back to be merged."""
+    a, red = cluster["a"], cluster["redis"]
+    session = post(a, "someone keeps sending me hate on snap")["session_id"]
+    seen, marker = [], f"end-of-turn-{session}"
+
+    def watch():
+        with redis.Redis.from_url(cluster["redis_service"].url, decode_responses=True).monitor() as m:
+            for command in m.listen():
+                if command.get("client_type") != "lua":  # what a script does inside Redis is no round trip
+                    seen.append(command["command"])
+                if marker in command["command"]:
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    time.sleep(0.5)
+    assert not post(a, "what can i do", session)["degraded"]
+    red.get(marker)
+    watcher.join(10)
+    lock_and_tracker = [f"{c.split()[0]} {kind}" for c in seen for kind in ("lock", "tracker")
+                        if f"signpost:{kind}:{session}" in c]
+    # Every command on the conversation's keys, in order (the rate limit's counter is apart).
+    assert lock_and_tracker == ["SET lock", "GET tracker", "SET tracker", "EVALSHA lock"], seen
+
+
+def test_the_turn_lock_waits_for_the_turn_before_and_expires(cluster):
+    from rasa.core.lock_store import LockError
+
+    from api.lock_store import RedisTurnLockStore
+
+    store = RedisTurnLockStore(key_prefix=KEY_PREFIX, **redis_options(cluster["redis_service"].url))
+    order = []
+
+    async def turn(name: str, hold: float):
+        async with store.lock("conv-1", lock_lifetime=5):
+            order.append(f"{name} in")
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    async def both():
+        first = asyncio.create_task(turn("first", 0.3))
+        await asyncio.sleep(0.05)
+        await turn("second", 0)
+        await first
+
+    asyncio.run(both())
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert not cluster["redis"].exists(f"{KEY_PREFIX}:lock:conv-1"), "the lock was not given back"
+
+    async def stuck():
+        async with store.lock("conv-2", lock_lifetime=3):  # held for the whole test
+            async with store.lock("conv-2", lock_lifetime=0.3):  # gives up after 0.3 s
+                pass
+
+    started = time.monotonic()
+    with pytest.raises(LockError):
+        asyncio.run(stuck())
+    assert time.monotonic() - started < 2
+
+
 def test_lost_redis_still_answers_every_message(cluster):
     """Without Redis no turn can be stored or locked: the reply is the degraded one, never a 500,
     and an urgent message still leads with the emergency route."""
