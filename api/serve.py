@@ -13,6 +13,10 @@ from api import processes
 
 # How long an idle keep-alive connection stays open (uvicorn closes it after this).
 KEEP_ALIVE_SECONDS = 5
+# With several workers, uvicorn's supervisor restarts a worker that does not answer its health
+# check in time (default 5 s). A worker loading the model on a busy machine takes longer, and
+# was killed and started again (a 40-110 s cold start instead of ~15 s).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def uvicorn_options() -> dict:
@@ -30,6 +34,7 @@ def uvicorn_options() -> dict:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         http="api.http_protocol:TimedH11Protocol",
         h11_max_incomplete_event_size=16 * 1024,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
@@ -37,7 +42,8 @@ def uvicorn_cli_options() -> list:
     """The same settings as `uvicorn` command-line options."""
     return ["--ws", "none", "--no-access-log", "--no-proxy-headers",
             "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), "--http", "api.http_protocol:TimedH11Protocol",
-            "--h11-max-incomplete-event-size", str(16 * 1024)]
+            "--h11-max-incomplete-event-size", str(16 * 1024),
+            "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_SECONDS)]
 
 
 def start_action_server(port: int) -> processes.Process:

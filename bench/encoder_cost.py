@@ -95,7 +95,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         from rasa.utils.log_utils import configure_structlog
 
         configure_structlog(logging.WARNING)  # Rasa's debug events would print every text
-        agent = Agent.load(args.model)
+        try:  # the Agent as the API loads it (same graph runner and patches)
+            from api.rasa_patches import load_agent
+        except ImportError:  # an older checkout (a "before" run): Rasa's own
+            load_agent = Agent.load
+        agent = load_agent(args.model)
         loop = asyncio.new_event_loop()
         parse = lambda text: loop.run_until_complete(agent.parse_message(text))  # noqa: E731
         for text in sets["short"][:20] + sets["long"][:5] + unique_texts(bench_mixes["short"])[:10]:  # warm-up
