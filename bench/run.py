@@ -37,9 +37,9 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import httpx
+import aiohttp
 
 from bench.mixes import CONVERSATIONS, Conversation, long_conversations  # noqa: F401 (CONVERSATIONS: re-exported)
 from bench.processes import (MODEL, ROOT, Service, child_env, cpu_seconds, start_action_server, start_api,
@@ -87,11 +87,10 @@ class Recorder:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def valid(target: str, response: httpx.Response) -> Optional[str]:
+def valid(target: str, status: int, body: Any) -> Optional[str]:
     """None when the reply is a real answer; else what was wrong."""
-    if response.status_code != 200:
-        return f"HTTP {response.status_code}"
-    body = response.json()
+    if status != 200:
+        return f"HTTP {status}"
     if kind(target) == "api":
         if body.get("degraded"):
             return "degraded reply"
@@ -99,7 +98,7 @@ def valid(target: str, response: httpx.Response) -> Optional[str]:
     return None if isinstance(body, list) and body else "empty reply"
 
 
-async def virtual_user(client: httpx.AsyncClient, target: str, url: str, rng: random.Random,
+async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng: random.Random,
                        deadline: float, rec: Optional[Recorder],
                        conversations: Sequence[Conversation] = CONVERSATIONS) -> None:
     api = kind(target) == "api"
@@ -118,11 +117,12 @@ async def virtual_user(client: httpx.AsyncClient, target: str, url: str, rng: ra
                 body = {"sender": session, "message": text}
             started = time.perf_counter()
             try:
-                response = await client.post(url, json=body)
-                problem = valid(target, response)
+                async with client.post(url, json=body) as response:
+                    reply = await response.json(content_type=None) if response.status == 200 else None
+                    problem = valid(target, response.status, reply)
                 if api and not problem:
-                    session = response.json()["session_id"]
-            except httpx.HTTPError as exc:
+                    session = reply["session_id"]
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                 problem = type(exc).__name__
             elapsed = time.perf_counter() - started
             if rec is None or time.monotonic() > deadline:
@@ -137,8 +137,13 @@ async def load(target: str, base: str, concurrency: int, duration: float, seed: 
                rec: Optional[Recorder], conversations: Optional[Sequence[Conversation]] = None) -> float:
     """conversations: the mix to send (default: the short mix, CONVERSATIONS)."""
     url = f"{base}/api/v1/chat" if kind(target) == "api" else f"{base}/webhooks/rest/webhook"
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
+    # aiohttp rather than httpx: the load runs on the same two cores as the servers, and aiohttp
+    # costs about a third of httpx's CPU per request, so less of the measured machine is the client's.
+    # A new connection for every turn, as people make them: they take longer than the server's
+    # 5 s keep-alive to write their next message. (Ten connections opened at once and kept
+    # would all be accepted by whichever uvicorn worker woke first, and stay there.)
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=True)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30.0)) as client:
         started = time.monotonic()
         deadline = started + duration
         await asyncio.gather(*[
@@ -313,8 +318,8 @@ def levels_arg(text: str) -> List[int]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 20)),
-                        help=f"seconds per target and concurrency (default 20, at most {MAX_DURATION:.0f})")
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 15)),
+                        help=f"seconds per target and concurrency (default 15, at most {MAX_DURATION:.0f})")
     parser.add_argument("--concurrency", default=os.environ.get("BENCH_CONCURRENCY", "1,10,50"),
                         help="comma-separated closed-loop concurrencies for api and rasa (default 1,10,50)")
     parser.add_argument("--one-worker-concurrency", default=os.environ.get("BENCH_ONE_WORKER_CONCURRENCY", "10"),
