@@ -21,6 +21,7 @@ from bench.run import Recorder, load
 STAGES = [
     ("Rasa Agent (Assistant._handle, its own task)", "_handle assistant.py"),
     ("  NLU: Agent.parse_message", "parse_message agent.py"),
+    ("    sentence encoder (ONNX)", "encode sentence_encoder.py"),
     ("    topic classifier", "process topic_classifier.py"),
     ("    safety net + context cues component", "process safety_component.py"),
     ("  dialogue: Agent.handle_message", "handle_message agent.py"),
@@ -31,9 +32,8 @@ STAGES = [
     ("    tracker save", "save_tracker processor.py"),
     ("    conversation lock", "lock lock_store.py"),
     ("chat route outside the Agent", "chat chat.py"),
-    ("  Assistant.respond (safety-net guard, reply building)", "respond assistant.py"),
-    ("  response serialisation (FastAPI)", "serialize_response routing.py"),
-    ("gateway middleware", "dispatch security.py"),
+    ("  Assistant.respond (the message's reading: safety net, cues)", "respond assistant.py"),
+    ("gateway middleware (and everything inside it)", "__call__ security.py"),
     ("safety net, component and guard together", "check safety_net.py"),
 ]
 IDLE = ("select", "_run_once", "asyncio_run", "poll")
