@@ -19,6 +19,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from threadpoolctl import threadpool_limits
 
 from bot import sentence_risk
 from bot.sentence_features import SENTENCE_VECTORS_KEY
@@ -143,6 +144,10 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
+        # Serving: one BLAS thread. A message's products are tiny, and OpenBLAS's extra threads
+        # spin while they wait, burning about as much CPU as the whole parse (measured); the
+        # API's parallelism is its workers, one per core.
+        threadpool_limits(limits=1, user_api="blas")
         with model_storage.read_from(resource) as directory:
             return cls(config, model_storage, resource,
                        _Linear.read(directory, "whole"), _Linear.read(directory, "sentences"))
