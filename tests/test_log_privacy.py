@@ -30,7 +30,7 @@ def watched(caplog, capfd):
 
 
 def user_events(client, session_id: str) -> list:
-    stored = client.app.state.assistant.tracker_store.store[session_id]
+    stored = client.app.state.assistant.tracker_store.serialised(session_id)
     return [e for e in json.loads(stored)["events"] if e["event"] == "user"]
 
 

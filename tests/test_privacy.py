@@ -7,8 +7,8 @@ from api.settings import Settings
 
 
 def stored_conversations(client) -> str:
-    store = client.app.state.assistant.tracker_store.store
-    return json.dumps(list(store.values()))
+    store = client.app.state.assistant.tracker_store
+    return json.dumps([store.serialised(sid) for sid in store.store])
 
 
 def test_privacy_answer_matches_the_code(client, chat, caplog):

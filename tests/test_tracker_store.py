@@ -1,0 +1,58 @@
+"""api/tracker_store.py: the embedded store keeps the tracker object between turns, and a turn
+that failed before saving leaves no trace in the next one."""
+import asyncio
+import json
+import time
+
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+
+from api.tracker_store import ExpiringInMemoryTrackerStore
+
+
+def said(tracker) -> list:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_a_saved_conversation_comes_back_as_it_was_saved():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = asyncio.run(store.get_or_create_tracker("conv-1"))
+    tracker.update(UserUttered("hello"))
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("conv-1"))
+    assert again is tracker  # nothing to rebuild
+    assert said(again) == ["hello"]
+    assert [e["text"] for e in json.loads(store.serialised("conv-1"))["events"] if e["event"] == "user"] == ["hello"]
+
+
+def test_a_turn_that_failed_before_saving_leaves_no_trace():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = asyncio.run(store.get_or_create_tracker("conv-2"))
+    tracker.update(UserUttered("hello"))
+    asyncio.run(store.save(tracker))
+    turn = asyncio.run(store.retrieve("conv-2"))
+    turn.update(UserUttered("this turn timed out"))  # and was never saved
+    again = asyncio.run(store.retrieve("conv-2"))
+    assert said(again) == ["hello"]
+    assert again is not turn
+
+
+def test_only_the_last_session_is_handed_out_as_rasas_store_does():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = asyncio.run(store.get_or_create_tracker("conv-3", append_action_listen=False))
+    for text in ("first session", "second session"):
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(UserUttered(text))
+    asyncio.run(store.save(tracker))
+    assert said(asyncio.run(store.retrieve("conv-3"))) == ["second session"]
+    assert said(asyncio.run(store.retrieve_full_tracker("conv-3"))) == ["first session", "second session"]
+
+
+def test_forgotten_and_expired_conversations_are_gone():
+    store = ExpiringInMemoryTrackerStore(0.01)
+    tracker = asyncio.run(store.get_or_create_tracker("conv-4"))
+    asyncio.run(store.save(tracker))
+    assert store.forget("conv-4") and asyncio.run(store.retrieve("conv-4")) is None
+    asyncio.run(store.save(tracker))
+    time.sleep(0.05)
+    assert asyncio.run(store.retrieve("conv-4")) is None and store.serialised("conv-4") is None
