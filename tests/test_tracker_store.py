@@ -13,11 +13,17 @@ def said(tracker) -> list:
     return [e.text for e in tracker.events if isinstance(e, UserUttered)]
 
 
-def test_a_saved_conversation_comes_back_as_it_was_saved():
-    store = ExpiringInMemoryTrackerStore(60)
-    tracker = asyncio.run(store.get_or_create_tracker("conv-1"))
+def saved_hello(store: ExpiringInMemoryTrackerStore, sender_id: str):
+    """A conversation of one message, saved."""
+    tracker = asyncio.run(store.get_or_create_tracker(sender_id))
     tracker.update(UserUttered("hello"))
     asyncio.run(store.save(tracker))
+    return tracker
+
+
+def test_a_saved_conversation_comes_back_as_it_was_saved():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = saved_hello(store, "conv-1")
     again = asyncio.run(store.retrieve("conv-1"))
     assert again is tracker  # nothing to rebuild
     assert said(again) == ["hello"]
@@ -26,9 +32,7 @@ def test_a_saved_conversation_comes_back_as_it_was_saved():
 
 def test_a_turn_that_failed_before_saving_leaves_no_trace():
     store = ExpiringInMemoryTrackerStore(60)
-    tracker = asyncio.run(store.get_or_create_tracker("conv-2"))
-    tracker.update(UserUttered("hello"))
-    asyncio.run(store.save(tracker))
+    saved_hello(store, "conv-2")
     turn = asyncio.run(store.retrieve("conv-2"))
     turn.update(UserUttered("this turn timed out"))  # and was never saved
     again = asyncio.run(store.retrieve("conv-2"))
