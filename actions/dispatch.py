@@ -17,16 +17,32 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(json_message={PAYLOAD_KEY: reply.payload()})
 
 
+def changes_only(events: List[Dict], tracker: Tracker) -> List[Dict]:
+    """`events` without the SlotSets that set a slot to the value it already has (in order, so a
+    slot set twice ends with its last value)."""
+    slots = dict(tracker.slots)
+    kept = []
+    for event in events:
+        if event.get("event") == "slot":
+            if event["name"] in slots and slots[event["name"]] == event["value"]:
+                continue
+            slots[event["name"]] = event["value"]
+        kept.append(event)
+    return kept
+
+
 class Answer(Action, metaclass=ABCMeta):
     """An action that answers one message; the conversation then waits for the next.
 
     Every rule and story in data/ has exactly one action after each message
     (tests/test_rasa_data.py checks it). The action says so itself, FollowupAction("action_listen"),
-    which spares Rasa a second run of its policies only to predict that listen.
+    which spares Rasa a second run of its policies only to predict that listen. Slots the turn
+    leaves as they were are not sent back: each would be one more event stored, sent to this
+    server and replayed on every later turn of the conversation.
     """
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        return list(self.answer(dispatcher, tracker, domain)) + [FollowupAction("action_listen")]
+        return changes_only(self.answer(dispatcher, tracker, domain), tracker) + [FollowupAction("action_listen")]
 
     @abstractmethod  # abstract, so rasa_sdk does not register this class as an action
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:

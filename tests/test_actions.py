@@ -103,3 +103,16 @@ def test_clarify_offers_every_topic_and_all_services():
 def test_show_services_lists_services_for_the_audience(audience, first):
     _, payload, _, _ = run(ActionShowServices(), tracker("show_services", slots={"audience": audience}))
     assert payload["services"][0]["id"] == first
+
+
+def test_only_changed_slots_are_sent_back():
+    from rasa_sdk.events import FollowupAction
+
+    from actions.dispatch import changes_only
+
+    t = Tracker.from_dict({"sender_id": "t", "slots": {"audience": "parent", "age": None, "app": "Snapchat"},
+                           "latest_message": {}, "events": []})
+    events = [SlotSet("audience", "parent"), SlotSet("age", 14), SlotSet("app", None), FollowupAction("x"),
+              SlotSet("audience", "professional"), SlotSet("audience", "parent")]
+    assert changes_only(events, t) == [SlotSet("age", 14), SlotSet("app", None), FollowupAction("x"),
+                                       SlotSet("audience", "professional"), SlotSet("audience", "parent")]
