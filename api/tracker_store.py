@@ -1,8 +1,8 @@
 """In-memory conversations that are forgotten after a period of inactivity."""
 import time
-from typing import Dict, Optional, Text, Tuple
+from typing import Dict, Optional, Sequence, Text, Tuple
 
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
@@ -10,6 +10,27 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 Saved = Tuple[DialogueStateTracker, Tuple[Event, ...]]
+
+
+def rebuilt(store: TrackerStore, sender_id: Text, events: Sequence[Event]) -> DialogueStateTracker:
+    """A new tracker holding `events`, as Rasa's stores make one from stored events."""
+    tracker = store.init_tracker(sender_id)
+    tracker.recreate_from_dialogue(Dialogue(sender_id, list(events)))
+    return tracker
+
+
+def untouched(tracker: DialogueStateTracker, events: Sequence[Event]) -> bool:
+    """True when `tracker` still holds exactly `events` (a turn that failed before saving has
+    added to it)."""
+    return len(tracker.events) == len(events) and (not events or tracker.events[-1] is events[-1])
+
+
+def handed_out(tracker: DialogueStateTracker, events: Sequence[Event], fetch_all_sessions: bool) -> DialogueStateTracker:
+    """What Rasa's stores return: the whole conversation, or only its last session."""
+    starts = sum(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME for e in events)
+    if fetch_all_sessions or starts <= 1:
+        return tracker
+    return get_trackers_for_conversation_sessions(tracker)[-1]
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
@@ -38,23 +59,15 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         if saved is None:
             return None
         tracker, events = saved
-        if len(tracker.events) != len(events) or (events and tracker.events[-1] is not events[-1]):
-            tracker = self._rebuilt(sender_id, events)
+        if not untouched(tracker, events):
+            tracker = rebuilt(self, sender_id, events)
             self.store[sender_id] = (tracker, events)
-        starts = sum(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME for e in events)
-        if fetch_all_sessions or starts <= 1:
-            return tracker
-        return get_trackers_for_conversation_sessions(tracker)[-1]  # as Rasa's store: the last session
-
-    def _rebuilt(self, sender_id: Text, events: Tuple[Event, ...]) -> DialogueStateTracker:
-        tracker = self.init_tracker(sender_id)
-        tracker.recreate_from_dialogue(Dialogue(sender_id, list(events)))
-        return tracker
+        return handed_out(tracker, events, fetch_all_sessions)
 
     def serialised(self, sender_id: Text) -> Optional[str]:
         """The conversation as it was last saved, in Rasa's JSON (what a stored tracker holds)."""
         saved = self.store.get(sender_id)
-        return None if saved is None else self.serialise_tracker(self._rebuilt(sender_id, saved[1]))
+        return None if saved is None else self.serialise_tracker(rebuilt(self, sender_id, saved[1]))
 
     async def exists(self, conversation_id: Text) -> bool:
         seen = self.last_active.get(conversation_id)

@@ -28,7 +28,7 @@ EXPIRY_MINUTES = 0.1  # 6 s on B
 
 
 def tracker_key(session_id: str) -> str:
-    return f"{KEY_PREFIX}:tracker:{session_id}"
+    return f"{KEY_PREFIX}:events:{session_id}"
 
 
 def new_session() -> str:
@@ -82,10 +82,15 @@ def services(reply: dict) -> list:
     return [s["id"] for s in reply["services"]]
 
 
+def stored(red: redis.Redis, session_id: str) -> list:
+    """The conversation's events as Redis holds them (api/redis_tracker_store.py: a list)."""
+    events = red.lrange(tracker_key(session_id), 0, -1)
+    assert events, "the conversation is not in Redis"
+    return events
+
+
 def user_turns(red: redis.Redis, session_id: str) -> list:
-    stored = red.get(tracker_key(session_id))
-    assert stored is not None, "the conversation is not in Redis"
-    return [e for e in json.loads(stored)["events"] if e["event"] == "user"]
+    return [e for e in map(json.loads, stored(red, session_id)) if e["event"] == "user"]
 
 
 # --- no processes needed ---------------------------------------------------------------------
@@ -170,7 +175,7 @@ def test_concurrent_turns_of_one_session_on_both_replicas_are_all_kept(cluster):
     turns = user_turns(red, session)
     assert len(turns) == 3, "a turn handled on another replica was lost"
     # Redaction happens before anything reaches the store, on every replica.
-    assert "bully@example.com" not in red.get(tracker_key(session))
+    assert not any("bully@example.com" in event for event in stored(red, session))
 
 
 def test_both_replicas_enforce_one_session_rate_limit(cluster):
@@ -260,10 +265,12 @@ def test_rate_limits_let_messages_through_when_redis_is_unreachable():
 # Last, because it stops the shared Redis.
 def test_a_turn_makes_few_redis_round_trips(cluster):
     """Issue 13: the lock is taken and given back in two round trips (Rasa's ticket lock made
-    about seven), and the tracker is read once and written once, never read back to be merged."""
+    about seven); the conversation is read in one (only the events this worker has not seen) and
+    written in one (only the events the turn added), never read back to be merged."""
     a, red = cluster["a"], cluster["redis"]
     session = post(a, "someone keeps sending me hate on snap")["session_id"]
     seen, marker = [], f"end-of-turn-{session}"
+    before = red.llen(tracker_key(session))
 
     def watch():
         with redis.Redis.from_url(cluster["redis_service"].url, decode_responses=True).monitor() as m:
@@ -279,10 +286,15 @@ def test_a_turn_makes_few_redis_round_trips(cluster):
     assert not post(a, "what can i do", session)["degraded"]
     red.get(marker)
     watcher.join(10)
-    lock_and_tracker = [f"{c.split()[0]} {kind}" for c in seen for kind in ("lock", "tracker")
-                        if f"signpost:{kind}:{session}" in c]
+    on_keys = [c for c in seen if any(f"signpost:{kind}:{session}" in c for kind in ("lock", "events"))]
+    named = [f"{c.split()[0]} {'lock' if ':lock:' in c else 'events'}" for c in on_keys]
     # Every command on the conversation's keys, in order (the rate limit's counter is apart).
-    assert lock_and_tracker == ["SET lock", "GET tracker", "SET tracker", "EVALSHA lock"], seen
+    # The read (LLEN, LINDEX, LRANGE) is one pipeline; the write (RPUSH, EXPIRE) one MULTI/EXEC.
+    assert named == ["SET lock", "LLEN events", "LINDEX events", "LRANGE events", "RPUSH events",
+                     "EXPIRE events", "EVALSHA lock"], named
+    # A took the first turn too, so it read nothing it already had: the range starts at the end.
+    assert on_keys[3].split()[2:4] == [str(before), "-1"], on_keys[3]
+    assert red.llen(tracker_key(session)) > before
 
 
 def test_the_turn_lock_waits_for_the_turn_before_and_expires(cluster):
