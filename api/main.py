@@ -34,10 +34,14 @@ log = logging.getLogger("api")
 
 
 async def sweep_expired(stores: Stores, every_seconds: float) -> None:
-    """Forgets idle conversations even when no one is chatting (Redis expires them itself)."""
+    """Forgets idle conversations even when no one is chatting (Redis expires its own; a worker
+    drops its copies of those). A failed sweep (Redis unreachable) is retried next time."""
     while True:
         await asyncio.sleep(every_seconds)
-        stores.sweep()
+        try:
+            stores.sweep()
+        except Exception as exc:  # noqa: BLE001 - the sweeper must outlive a lost Redis
+            log.warning("sweep failed: %s", type(exc).__name__)
 
 
 def action_server_on_loopback(url: str) -> bool:

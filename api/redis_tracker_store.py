@@ -16,8 +16,9 @@ rebuilt from the events last saved (as in the embedded store, api/tracker_store.
 
 The turns of a conversation never overlap (api/lock_store.py), so nothing else writes the list
 between a turn's read and its write. A worker's copies are only served after Redis has said the
-conversation is still there and unchanged; they are dropped when idle for the expiry (the
-periodic sweep) or when this worker forgets the conversation.
+conversation is still there and unchanged; they are dropped when this worker forgets the
+conversation, and otherwise by the periodic sweep (api/main.py, every minute) once Redis no
+longer has the conversation (expired, or deleted through another worker).
 """
 import json
 import time
@@ -147,10 +148,19 @@ class RedisEventTrackerStore(RedisTrackerStore):
         return [key[len(self.key_prefix):] for key in self.red.keys(self.key_prefix + "*")]
 
     def sweep(self) -> int:
-        """Drops this worker's copies of conversations idle for longer than the expiry (Redis has
-        deleted them); returns how many."""
+        """Drops this worker's copies of conversations Redis no longer has: idle for longer than
+        the expiry, or deleted through another worker or replica. Returns how many."""
         cutoff = time.monotonic() - (self.record_exp or 0)
-        idle = [sid for sid, kept in self.kept.items() if kept.used < cutoff]
-        for sender_id in idle:
+        gone = [sid for sid, kept in self.kept.items() if kept.used < cutoff]
+        for sender_id in gone:
             del self.kept[sender_id]
-        return len(idle)
+        rest = list(self.kept)
+        if rest:
+            with self.red.pipeline(transaction=False) as pipe:
+                for sender_id in rest:
+                    pipe.exists(self.key(sender_id))
+                deleted = [sid for sid, there in zip(rest, pipe.execute()) if not there]
+            for sender_id in deleted:
+                self.kept.pop(sender_id, None)
+            gone += deleted
+        return len(gone)

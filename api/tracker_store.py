@@ -54,11 +54,12 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self.last_active[tracker.sender_id] = time.monotonic()
 
     async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        self.sweep()
-        saved = self.store.get(sender_id)
-        if saved is None:
+        # This conversation only: a sweep of all of them on every turn cost time in proportion
+        # to the number kept (the periodic sweep in api/main.py drops the rest).
+        if not await self.exists(sender_id):
+            self.forget(sender_id)
             return None
-        tracker, events = saved
+        tracker, events = self.store[sender_id]
         if not untouched(tracker, events):
             tracker = rebuilt(self, sender_id, events)
             self.store[sender_id] = (tracker, events)

@@ -109,6 +109,15 @@ def test_idle_copies_are_swept_and_the_least_recent_dropped(redis_url):
     assert store.sweep() == 2 and not store.kept
 
 
+def test_copies_of_conversations_deleted_elsewhere_are_swept(redis_url):
+    a, b = new_store(redis_url), new_store(redis_url)
+    for sender_id in ("r-12", "r-13"):
+        turn(a, sender_id, "hello")
+    assert b.forget("r-12")  # through another worker: a still has its copy ...
+    assert "r-12" in a.kept
+    assert a.sweep() == 1 and list(a.kept) == ["r-13"]  # ... until the next sweep
+
+
 def test_only_the_last_session_is_handed_out_as_rasas_store_does(redis_url):
     store = new_store(redis_url)
     tracker = asyncio.run(store.get_or_create_tracker("r-10", append_action_listen=False))
@@ -132,3 +141,26 @@ def test_a_conversation_saved_empty_first_is_still_read_by_appending(redis_url):
     kept = store.kept["r-11"]
     assert kept.first == store.red.lindex(store.key("r-11"), 0)
     assert asyncio.run(store.retrieve("r-11")) is tracker
+
+
+def test_the_sweeper_outlives_a_lost_redis(caplog):
+    import time
+
+    from api.main import sweep_expired
+    from api.processes import free_port
+    from api.redis_tracker_store import Kept
+    from api.stores import Stores
+
+    lost = new_store(f"redis://127.0.0.1:{free_port()}/0")
+    lost.kept["r-14"] = Kept(tracker=None, events=(), first="", used=time.monotonic())
+    stores = Stores(lost, lock_store=None, sweep_every_seconds=0.01)
+
+    async def run_briefly():
+        task = asyncio.create_task(sweep_expired(stores, 0.01))
+        await asyncio.sleep(0.3)
+        alive = not task.done()
+        task.cancel()
+        return alive
+
+    assert asyncio.run(run_briefly()), "the sweeper stopped at the first failed sweep"
+    assert "sweep failed: ConnectionError" in caplog.text
