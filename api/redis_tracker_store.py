@@ -33,8 +33,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from api.tracker_store import handed_out, rebuilt, untouched
 
-# Workers keep at most this many conversations (least recently used go first); each is a few kB.
-KEPT_CONVERSATIONS = 5000
+# Workers keep at most this many conversations (the least recently used go first).
+KEPT_CONVERSATIONS = 2000
 
 
 @dataclass

@@ -164,3 +164,13 @@ def test_the_sweeper_outlives_a_lost_redis(caplog):
 
     assert asyncio.run(run_briefly()), "the sweeper stopped at the first failed sweep"
     assert "sweep failed: ConnectionError" in caplog.text
+
+
+def test_the_store_cost_benchmark_runs_every_store_at_every_length(redis_url):
+    """bench/store_cost.py (its figures are in the README, not asserted here)."""
+    from bench.store_cost import LENGTHS, measure
+
+    results = asyncio.run(measure(redis_url, reps=1))
+    assert list(results) == list(LENGTHS)
+    assert all(set(row) == {"rasa", "ours, served here", "ours, new to this worker"} and min(row.values()) > 0
+               for row in results.values())
