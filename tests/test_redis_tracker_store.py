@@ -4,11 +4,12 @@ import asyncio
 import json
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.events import UserUttered
 
 from api.redis_tracker_store import RedisEventTrackerStore
 from api.stores import redis_options
 from bench.processes import redis_server_binary, start_redis
+from tests.support import said, save_two_sessions
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,6 @@ def redis_url(tmp_path_factory):
 def new_store(url: str, expiry: int = 60) -> RedisEventTrackerStore:
     from rasa.shared.core.domain import Domain
     return RedisEventTrackerStore(Domain.empty(), record_exp=expiry, key_prefix="signpost", **redis_options(url))
-
-
-def said(tracker) -> list:
-    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
 
 
 def turn(store: RedisEventTrackerStore, sender_id: str, text: str):
@@ -120,12 +117,7 @@ def test_copies_of_conversations_deleted_elsewhere_are_swept(redis_url):
 
 def test_only_the_last_session_is_handed_out_as_rasas_store_does(redis_url):
     store = new_store(redis_url)
-    tracker = asyncio.run(store.get_or_create_tracker("r-10", append_action_listen=False))
-    for text in ("first session", "second session"):
-        tracker.update(ActionExecuted("action_session_start"))
-        tracker.update(SessionStarted())
-        tracker.update(UserUttered(text))
-    asyncio.run(store.save(tracker))
+    save_two_sessions(store, "r-10")
     other = new_store(redis_url)
     assert said(asyncio.run(other.retrieve("r-10"))) == ["second session"]
     assert said(asyncio.run(other.retrieve_full_tracker("r-10"))) == ["first session", "second session"]

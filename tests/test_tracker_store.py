@@ -4,13 +4,10 @@ import asyncio
 import json
 import time
 
-from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.events import UserUttered
 
 from api.tracker_store import ExpiringInMemoryTrackerStore
-
-
-def said(tracker) -> list:
-    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+from tests.support import said, save_two_sessions
 
 
 def saved_hello(store: ExpiringInMemoryTrackerStore, sender_id: str):
@@ -42,12 +39,7 @@ def test_a_turn_that_failed_before_saving_leaves_no_trace():
 
 def test_only_the_last_session_is_handed_out_as_rasas_store_does():
     store = ExpiringInMemoryTrackerStore(60)
-    tracker = asyncio.run(store.get_or_create_tracker("conv-3", append_action_listen=False))
-    for text in ("first session", "second session"):
-        tracker.update(ActionExecuted("action_session_start"))
-        tracker.update(SessionStarted())
-        tracker.update(UserUttered(text))
-    asyncio.run(store.save(tracker))
+    save_two_sessions(store, "conv-3")
     assert said(asyncio.run(store.retrieve("conv-3"))) == ["second session"]
     assert said(asyncio.run(store.retrieve_full_tracker("conv-3"))) == ["first session", "second session"]
 
