@@ -14,7 +14,8 @@ PORT ?= 8000
 SPACY_MODEL := build/spacy_en/meta.json
 MODEL := models/schoolbot.tar.gz
 # The custom NLU components are inputs too: Rasa's fingerprint sees their config, not their code.
-NLU_CODE := bot/sentences.py bot/sentence_encoder.py bot/sentence_features.py bot/topic_classifier.py
+NLU_CODE := bot/sentences.py bot/sentence_encoder.py bot/sentence_features.py bot/topic_classifier.py \
+  bot/risk_model.py bot/risk_component.py $(wildcard bot/risk/*.py bot/risk/*.yml) bot/safety_patterns.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/topics.yml $(NLU_CODE)
 
 export RASA_TELEMETRY_ENABLED := false

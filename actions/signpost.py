@@ -24,7 +24,7 @@ class ActionSignpost(Answer):
         # "I have someone else's nude", "my own sexual thoughts": a situation the context cues
         # recognise gets its own answer, unless the topic is one that is always urgent.
         situation = tracker_state.situation(tracker)
-        if situation and not taxonomy.is_urgent_intent(intent):
+        if situation and not tracker_state.safety_urgent(tracker):
             intent = situation
         state = unfold.heard(tracker)
         # Offer "I'm a parent / I'm a teacher" once, only while we don't know who is asking.

@@ -3,6 +3,7 @@ from typing import Dict, Optional, Tuple
 
 from rasa_sdk import Tracker
 
+from bot.risk.assess import Risk
 from bot.taxonomy import AUDIENCES
 
 
@@ -29,20 +30,28 @@ def intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def pressed_danger(tracker: Tracker) -> bool:
+    """The "No, I need help now" button (or any /danger payload): no text to judge, and the
+    person has said they are not safe."""
+    return intent(tracker) == "danger" and "risk" not in tracker.latest_message
+
+
 def safety_urgent(tracker: Tracker) -> bool:
-    return bool((tracker.latest_message.get("safety") or {}).get("urgent"))
+    """Whether the risk step found this message urgent (its verdict is `safety.urgent`)."""
+    return bool((tracker.latest_message.get("safety") or {}).get("urgent")) or pressed_danger(tracker)
 
 
-# A message made urgent by one sentence's intent (bot/sentence_risk) gets the steps of the
-# safety-net category that means the same.
-SENTENCE_DANGER = {"sentence:danger": "immediate_danger", "sentence:self_harm": "suicide_self_harm",
-                   "sentence:sextortion": "sextortion", "sentence:abuse_disclosure": "sexual_abuse"}
+def risk(tracker: Tracker) -> Risk:
+    """The risk step's judgement of this message (bot/risk/assess.py)."""
+    return Risk.from_dict(tracker.latest_message.get("risk"))
 
 
 def danger(tracker: Tracker) -> Optional[str]:
-    """The safety net's first category for this message ("meeting", "immediate_danger" ...)."""
+    """The danger whose urgent steps fit this message ("meeting", "overdose_injury" ...)."""
     categories = (tracker.latest_message.get("safety") or {}).get("categories") or []
-    return SENTENCE_DANGER.get(categories[0], categories[0]) if categories else None
+    if categories:
+        return categories[0]
+    return "immediate_danger" if pressed_danger(tracker) else None
 
 
 def situation(tracker: Tracker) -> Optional[str]:

@@ -8,7 +8,7 @@ keeps the emergency line first while the conversation is urgent (`keep_urgent`),
 action that answers with one reply and leaves the state as it heard it.
 """
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -16,11 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state
 from actions.dispatch import Answer, send
-from bot import content, replies
+from bot import content, replies, taxonomy
 from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
 from bot.replies import Reply
+from bot.risk.assess import Risk, with_conversation
+from bot.risk.facts import Facts
 from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES, DEFAULT_AUDIENCE, topic_for
-from bot.uncertainty import runner_up
+from bot.uncertainty import likely_topics, runner_up
 
 
 def _int(value) -> Optional[int]:
@@ -84,28 +86,51 @@ class Turn(Answer):
         return state_events(state)
 
 
+def conversation_risk(tracker: Tracker) -> Tuple[Risk, Facts]:
+    """This message's risk read with the facts of the conversation so far (bot/risk/assess.py),
+    and the facts to keep for the next turn (slot risk_facts)."""
+    return with_conversation(tracker_state.risk(tracker), Facts.from_dict(tracker.get_slot("risk_facts")))
+
+
 def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, intent: str,
                   offer_audience: bool = False, lead: Optional[str] = None) -> List[Dict]:
     """Answers `intent` read with the conversation so far: a new fact may make it urgent and
-    keep the topic (bot/conversation_state.py). `lead`: a line before the answer."""
+    keep the topic (bot/conversation_state.py, bot/risk/assess.py). `lead`: a line before the
+    answer. Unsure whether anyone is in danger: the answer, then "Are you safe right now?" once."""
     cues = tracker_state.cues(tracker)
-    safety_urgent = tracker_state.safety_urgent(tracker)
-    danger = tracker_state.danger(tracker)
+    risk, facts = conversation_risk(tracker)
+    safety_urgent = tracker_state.safety_urgent(tracker) or risk.urgent
+    danger = tracker_state.danger(tracker) or risk.danger
+    if risk.urgent and risk.topic and not tracker_state.safety_urgent(tracker):
+        intent = taxonomy.primary_intent(risk.topic)  # a rule that held only with the conversation
     intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"))
     if safety_urgent and state.intent and topic_for(intent) is None:
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
     urgent = safety_urgent or escalation_urgent or state.urgent
-    reply = replies.signpost(
-        intent, audience_of(state), urgent=urgent, offer_audience=offer_audience, age=state.age,
-        platform=state.app, also=tracker.latest_message.get("also"),
-        runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
-        danger=danger or escalation_danger, writer=state.writer,
-    )
+    if not urgent:
+        # Texts written for a crisis answer only a crisis ("what is sextortion?" is a question).
+        intent = taxonomy.calm_intent(intent) or state.intent or intent
+    if intent == "danger" and not urgent:
+        # The classifier heard danger, the risk step did not: ask what it is about, and ask once
+        # whether they are safe, rather than answer a danger that may not be there.
+        reply = replies.clarify(likely_topics(tracker.latest_message.get("intent_ranking")))
+    else:
+        reply = replies.signpost(
+            intent, audience_of(state), urgent=urgent, offer_audience=offer_audience, age=state.age,
+            platform=state.app, also=tracker.latest_message.get("also"),
+            runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
+            danger=danger or escalation_danger, writer=state.writer,
+        )
     if lead:
         reply.messages.insert(1 if reply.urgent else 0, replies.message(lead))
+    ask = (risk.unsure or intent == "danger") and not reply.urgent and not tracker.get_slot("risk_asked")
+    if ask:
+        replies.ask_safe(reply, audience_of(state))
     send(dispatcher, reply)
+    if intent == "danger" and not reply.urgent:
+        intent = state.intent  # nothing was answered: the topic so far stays
     state = State(**{**state.as_dict(), "intent": intent, "risk": risk_after(reply.urgent, intent, state.risk)})
-    return state_events(state)
+    return state_events(state) + [SlotSet("risk_facts", facts.as_dict())] + ([SlotSet("risk_asked", True)] if ask else [])
 
 
 class ActionRefine(Answer):

@@ -11,7 +11,8 @@ from bot import replies
 from bot.reading import read
 from bot.redaction import redact
 from bot.replies import PAYLOAD_KEY
-from bot.safety_net import SafetyNet, SafetyResult
+from bot.risk.assess import Risk, assess
+from bot.safety_net import SafetyNet
 from api import rasa_patches
 from api.schemas import as_text
 from api.settings import Settings
@@ -60,15 +61,17 @@ class Assistant:
         """
         text = payload if payload is not None else as_text(text or "")
         started = time.perf_counter()
-        reading = read(text, self.net)  # the NLU pipeline's safety component gets this same reading
+        reading = read(text, self.net)  # the NLU pipeline's risk step gets this same reading
         try:
-            safety = reading.safety
-        except Exception as exc:  # the net cannot say: assume the worst, 999 first
-            log.error("safety net failed: %s", type(exc).__name__)
+            # Without the model (the degraded path): the signed rules and the net alone.
+            fallback_risk = assess(reading.facts, reading.safety)
+        except Exception as exc:  # the readers cannot say: assume the worst, 999 first
+            log.error("risk reading failed: %s", type(exc).__name__)
             return replies.degraded(audience, urgent=True).payload(), True
+        parse: Dict = {}
         try:
             output = await asyncio.wait_for(
-                self._handle(session_id, text, audience), self.settings.turn_timeout_seconds
+                self._handle(session_id, text, audience, parse), self.settings.turn_timeout_seconds
             )
             reply = self._reply_from(output)
         except Exception as exc:  # any failure still gets a useful answer
@@ -76,19 +79,21 @@ class Assistant:
             reply = None
         if reply is None:
             # The stated age still decides the emergency line (no Childline for a 19-year-old).
-            return replies.degraded(audience, safety.urgent, reading.cues.age).payload(), True
+            return replies.degraded(audience, fallback_risk.urgent, reading.cues.age).payload(), True
+        risk = Risk.from_dict(parse.get("risk"))
         log.info(
-            "turn intent=%s topic=%s urgent=%s safety=%s ms=%.0f",
-            reply["intent"], reply["topic"], reply["urgent"], ",".join(safety.categories),
+            "turn intent=%s topic=%s urgent=%s risk=%s evidence=%s ms=%.0f",
+            reply["intent"], reply["topic"], reply["urgent"], risk.level, ",".join(risk.evidence),
             (time.perf_counter() - started) * 1000,
         )
         # The stated age decides the emergency line; the cues are only read when it is needed.
-        age = reading.cues.age if safety.urgent else None
-        return self._ensure_emergency(reply, safety, audience, age), False
+        age = reading.cues.age if risk.urgent else None
+        return self._ensure_emergency(reply, risk, audience, age), False
 
-    async def _handle(self, session_id: str, text: str, audience: Optional[str]) -> List[Dict]:
+    async def _handle(self, session_id: str, text: str, audience: Optional[str], parse: Dict) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
         parse_data = await self.agent.parse_message(text)
+        parse["risk"] = parse_data.get("risk")
         safe_text = redact(text)
         parse_data["text"] = safe_text
         message = UserMessage(
@@ -104,10 +109,11 @@ class Assistant:
                      if isinstance(m.get("custom"), dict) and PAYLOAD_KEY in m["custom"]), None)
 
     @staticmethod
-    def _ensure_emergency(reply: Dict, safety: SafetyResult, audience: Optional[str],
+    def _ensure_emergency(reply: Dict, risk: Risk, audience: Optional[str],
                           age: Optional[int] = None) -> Dict:
-        """Last guard: a safety-net hit always leads with the emergency route."""
-        if not safety.urgent:
+        """Last guard: a message the risk step found urgent always leads with the emergency
+        route (the gateway enforces the level it was given; it never judges one)."""
+        if not risk.urgent:
             return reply
         return replies.with_emergency_sent(reply, audience, age)
 

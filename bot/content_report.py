@@ -81,7 +81,7 @@ def cases() -> List[Case]:
     found: List[Case] = []
     for intent, heading in topic_names():
         for audience, age, who in audience_cases():
-            urgent_options = (True,) if taxonomy.is_urgent_intent(intent) else (False, True)
+            urgent_options = (True,) if taxonomy.is_crisis_intent(intent) else (False, True)
             for urgent in urgent_options:
                 state = "urgent" if urgent else "not urgent"
                 yp = audience == "young_person"

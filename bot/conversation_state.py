@@ -127,11 +127,11 @@ def escalated(state: State, intent: Optional[str], escalation: Optional[str]) ->
 
 def keep_topic(previous: Optional[str], intent: Optional[str]) -> Optional[str]:
     """A new danger keeps the conversation's topic: "he pushed me" in a chat about a controlling
-    boyfriend is still about him. The classifier's intent wins only when it is a finer, always
-    urgent intent of the same topic (sextortion within image sharing)."""
+    boyfriend is still about him. The classifier's intent wins only when it is a finer crisis
+    intent of the same topic (sextortion within image sharing)."""
     if not previous or taxonomy.topic_for(previous) is None:
         return intent
-    if taxonomy.topic_for(intent) == taxonomy.topic_for(previous) and taxonomy.is_urgent_intent(intent):
+    if taxonomy.topic_for(intent) == taxonomy.topic_for(previous) and taxonomy.is_crisis_intent(intent):
         return intent
     return previous
 

@@ -1,4 +1,4 @@
-"""What the rule-based readers (safety net, context cues) make of one message: made once.
+"""What the rule-based readers (safety net, context cues, risk facts) make of one message: made once.
 
 The API reads a message before the model does (its last guard and the degraded path need the
 safety net's verdict and the stated age), and the NLU pipeline's SafetyNetClassifier needs the
@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Optional
 
 from bot.context_cues import ContextCues, Cues, shared_context_cues
+from bot.risk.facts import Facts, read_facts
 from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
 
 
@@ -28,6 +29,10 @@ class Reading:
     @cached_property
     def cues(self) -> Cues:
         return self.cue_reader.read(self.text)
+
+    @cached_property
+    def facts(self) -> Facts:
+        return read_facts(self.text)
 
 
 _CURRENT: ContextVar[Optional[Reading]] = ContextVar("signpost_reading", default=None)

@@ -139,7 +139,6 @@ def signpost(
     if writer == "friend" and audience == "young_person" and not content.is_young_adult(audience, age):
         intro, steps = content.friend(intent, topic)
         guide = content.Guidance(intro, steps, guide.services, guide.what_next, guide.report)
-    urgent = urgent or taxonomy.is_urgent_intent(intent)
     services = for_age(guide.services, audience, age)
     first = content.urgent_steps(danger, intent, audience, age) if urgent else []
     messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
@@ -153,7 +152,6 @@ def signpost(
 def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
     """'What to do now', 'How to report' or 'Talk to someone now' for the last topic."""
     audience = content.audience_or_default(audience)
-    urgent = urgent or taxonomy.is_urgent_intent(intent)  # as its first answer was
     guide = content.guidance(intent, audience, age)
     services = for_age(guide.services, audience, age)
     if kind == "steps":
@@ -255,7 +253,18 @@ def answer_question(kind: str, intent: Optional[str], audience: str, urgent: boo
     services = for_age(content.guidance(intent, audience, age).services, audience, age) if intent else []
     text = f"{content.conversation('question_heading')}\n{content.question(kind, intent, audience, age)}"
     reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
-    return _urgent_if(reply, urgent or taxonomy.is_urgent_intent(intent), audience, age)
+    return _urgent_if(reply, urgent, audience, age)
+
+
+def ask_safe(reply: Reply, audience: Optional[str]) -> Reply:
+    """The risk step is unsure: after the answer, "Are you safe right now?" with two buttons.
+    Never on an urgent reply (the emergency route is already first)."""
+    if reply.urgent:
+        return reply
+    text, _ = content.small_talk("ask_safe", content.audience_or_default(audience or DEFAULT_AUDIENCE))
+    reply.messages.append(message(text, [button(content.button_title("safe_yes"), "/safe_now"),
+                                         button(content.button_title("safe_no"), "/danger")]))
+    return reply
 
 
 def hesitation(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:

@@ -1,12 +1,12 @@
-"""Rasa NLU component: runs the spaCy safety net on every message, after the classifier.
+"""Rasa NLU component: the message's urgency and conversation turn, after the risk step.
 
 It adds `safety` ({urgent, categories, intent}), `cues` ({audience, age, platform,
 person}; also as entities) and `also` (a second topic a sentence was clearly about, or null)
 to the parse data, so actions can read them from `tracker.latest_message`. A message is
-urgent when the net fires or when bot.sentence_risk found a sentence that is confidently an
-urgent intent. When it is urgent and the classifier found no topic (greeting, out of scope,
-low confidence ...), the intent is replaced with the urgent one, so the dialogue signposts
-instead of chatting. A situation the context cues recognise
+urgent when the risk step (bot/risk_component.py, before it) says so; the topic never
+decides. When it is urgent and the classifier found no topic (greeting, out of scope, low
+confidence ...), or a signed risk rule knows the topic, the intent is replaced with the
+urgent one, so the dialogue signposts instead of chatting. A situation the context cues recognise
 ("someone else's nude", "my own sexual thoughts") does the same with its topic's intent.
 
 Issue 10 (conversations that unfold), in this order:
@@ -36,7 +36,9 @@ from bot.context_cues import ContextCues, Cues, shared_context_cues
 from bot.language import shared_language_detector
 from bot.reading import read
 from bot.safety_net import SafetyNet, SafetyResult, shared_safety_net
-from bot.sentence_risk import RISK_KEY, second_concern
+from bot.risk.assess import Risk
+from bot.risk_component import RISK_KEY
+from bot.sentence_risk import RISK_KEY as SENTENCE_RISK_KEY, second_concern
 from bot.taxonomy import topic_for
 
 SAFETY_KEY = "safety"
@@ -78,7 +80,8 @@ class SafetyNetClassifier(GraphComponent):
             text = msg.get(TEXT) or ""
             # The API has usually read this text already (its guard): the same reading is used.
             reading = read(text, self.net, self.cues)
-            result = self._with_sentences(reading.safety, msg.get(RISK_KEY) or {})
+            risk = Risk.from_dict(msg.get(RISK_KEY))
+            result = self._verdict(risk, reading.safety, msg.get(INTENT_RANKING_KEY))
             msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
             language = shared_language_detector().foreign_language(text)
             msg.set(LANGUAGE_KEY, language, add_to_output=True)
@@ -87,10 +90,13 @@ class SafetyNetClassifier(GraphComponent):
             msg.set(ENTITIES, (msg.get(ENTITIES) or []) + cues.entities(cues.spans(text)), add_to_output=True)
             intent: Optional[dict] = msg.get(INTENT)
             name = (intent or {}).get("name")
-            if result.urgent and topic_for(name) is None and name != result.intent:
+            if result.urgent and result.intent and (topic_for(name) is None or risk.topic) \
+                    and topic_for(name) != topic_for(result.intent) and name != result.intent:
+                # Urgent with no topic ("danger now"), or a signed rule that knows the topic (an
+                # adult "boyfriend" of a 14-year-old is grooming, not relationship tips).
                 msg.set(
                     INTENT,
-                    {"name": result.intent, "confidence": 1.0, "overridden_by": "safety_net"},
+                    {"name": result.intent, "confidence": 1.0, "overridden_by": "risk"},
                     add_to_output=True,
                 )
             elif not result.urgent and cues.situation and topic_for(name) is None:
@@ -102,19 +108,27 @@ class SafetyNetClassifier(GraphComponent):
                     {"name": taxonomy.primary_intent(topic), "confidence": 1.0, "overridden_by": "context_cues"},
                     add_to_output=True,
                 )
-            before = (msg.get(INTENT) or {}).get("name")
             turn = self._turn(language, cues, result, msg.get(INTENT) or {}, len(text.split()))
             if turn:
                 msg.set(INTENT, {"name": turn, "confidence": 1.0, "overridden_by": "conversation"}, add_to_output=True)
-                if taxonomy.is_urgent_intent(before) and not result.urgent:
-                    # The turn replaces an always-urgent intent: the message stays urgent.
-                    result = SafetyResult(urgent=True, categories=result.categories + (f"intent:{before}",),
-                                          intent=before, matches=result.matches)
-                    msg.set(SAFETY_KEY, result.as_dict(), add_to_output=True)
             topic = topic_for((msg.get(INTENT) or {}).get("name"))
-            also = second_concern(msg.get(RISK_KEY), topic, msg.get(INTENT_RANKING_KEY))
+            also = second_concern(msg.get(SENTENCE_RISK_KEY), topic, msg.get(INTENT_RANKING_KEY))
             msg.set(ALSO_KEY, also, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _verdict(risk: Risk, net: SafetyResult, ranking: Optional[List[Dict]]) -> SafetyResult:
+        """The risk step's level as the message's urgency (bot/risk_component.py decides it; no
+        risk in the parse, as when the component is missing, falls back to the net alone), and
+        the intent an urgent message is signposted under when the classifier found no topic."""
+        if not risk.evidence and risk.score is None:
+            return net
+        if not risk.urgent:
+            return SafetyResult(urgent=False, matches=net.matches)
+        intent = (taxonomy.primary_intent(risk.topic) if risk.topic else None) or net.intent or next(
+            (r["name"] for r in ranking or [] if topic_for(r.get("name"))), "danger")
+        categories = tuple(dict.fromkeys(([risk.danger] if risk.danger else []) + list(net.categories)))
+        return SafetyResult(urgent=True, categories=categories, intent=intent, matches=net.matches)
 
     @staticmethod
     def _turn(language: Optional[str], cues: Cues, result: SafetyResult, intent: dict, words: int) -> Optional[str]:
@@ -136,16 +150,3 @@ class SafetyNetClassifier(GraphComponent):
         if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
             return "add_detail"
         return None
-
-    @staticmethod
-    def _with_sentences(result: SafetyResult, risk: dict) -> SafetyResult:
-        """Adds the sentence-by-sentence classifier's verdict to the net's."""
-        if not risk.get("urgent"):
-            return result
-        category = f"sentence:{risk['intent']}"
-        return SafetyResult(
-            urgent=True,
-            categories=result.categories + (category,),
-            intent=result.intent or risk["intent"],
-            matches=result.matches,
-        )

@@ -64,8 +64,18 @@ def primary_intent(topic: str) -> str:
     )
 
 
-def is_urgent_intent(intent: Optional[str]) -> bool:
-    return intent in _load()["urgent_intents"]
+def is_crisis_intent(intent: Optional[str]) -> bool:
+    """Texts written for a crisis; never a reason for urgency (bot/topics.yml, crisis_intents)."""
+    return intent in _load()["crisis_intents"]
+
+
+def calm_intent(intent: Optional[str]) -> Optional[str]:
+    """The intent that answers a message with no risk: a crisis intent's topic's general
+    intent (sextortion -> image_sharing), or None for "danger" (no topic)."""
+    if not is_crisis_intent(intent):
+        return intent
+    topic = topic_for(intent)
+    return primary_intent(topic) if topic else None
 
 
 def topic_label(topic: str) -> str:

@@ -4,7 +4,7 @@ The whole message is classified from its word and character n-gram counts (binar
 L2-normalised) beside its MiniLM sentence vector; measured on this project's held-out sets it
 beats DIET on both short and long messages, and trains in seconds instead of minutes
 (README > How it was measured). A second regression over the sentence vectors alone labels
-each sentence of a long message for bot/sentence_risk.
+each sentence of a long message for bot/sentence_risk (second concerns).
 """
 import json
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -23,7 +23,6 @@ from threadpoolctl import threadpool_limits
 
 from bot import sentence_risk
 from bot.sentence_features import SENTENCE_VECTORS_KEY
-from bot.taxonomy import is_urgent_intent
 
 RANKING_LENGTH = 10
 
@@ -112,7 +111,6 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return {
             "C": 4.0,
             "random_state": 42,
-            "urgent_threshold": sentence_risk.URGENT_THRESHOLD,
             "concern_threshold": sentence_risk.CONCERN_THRESHOLD,
         }
 
@@ -171,23 +169,12 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def sentence_labels(self, vectors: np.ndarray) -> List[Dict]:
-        """Per sentence: its best intent, and how likely it is to be any urgent intent at all
-        (a sentence split between "danger" and "self_harm" is still urgent)."""
+        """Per sentence: its best intent and how sure."""
         probs = self.sentences.probabilities(vectors)
-        urgent = np.array([is_urgent_intent(c) for c in self.sentences.classes])
-        labels = []
-        for row in probs:
-            best = int(row.argmax())
-            urgent_best = int(np.where(urgent, row, -1.0).argmax()) if urgent.any() else best
-            labels.append({
-                "intent": self.sentences.classes[best], "confidence": round(float(row[best]), 3),
-                "urgent_intent": self.sentences.classes[urgent_best],
-                "urgent_confidence": round(float(row[urgent].sum()), 3),
-            })
-        return labels
+        return [{"intent": self.sentences.classes[int(row.argmax())], "confidence": round(float(row.max()), 3)}
+                for row in probs]
 
     def _judge(self, vectors: np.ndarray) -> Dict:
         if len(vectors) < 2:
             return sentence_risk.judge([])
-        return sentence_risk.judge(self.sentence_labels(vectors), self.config["urgent_threshold"],
-                                   self.config["concern_threshold"])
+        return sentence_risk.judge(self.sentence_labels(vectors), self.config["concern_threshold"])

@@ -8,8 +8,9 @@ Every message goes through the whole NLU pipeline (classifier + safety net) with
 precision / recall / F1 on the short held-out set and on the long-form held-out set (messages
 of 3-8 sentences, tests/heldout_long/), urgent recall on every set (short, long, red-team),
 the false-alarm rates, the most confused topics, and every missed urgent message and false
-alarm. Exits 1 when urgent recall < 1.0 on any set, short macro-F1 < 0.90 or long-form topic
-accuracy < 0.85.
+alarm. Then the risk step on its own held-out set (evaluation/risk_eval.py). Exits 1 when
+urgent recall < 1.0 on any set, short macro-F1 < 0.90, long-form topic accuracy < 0.85, or
+the risk gates fail (urgent recall < 1.0, hard-negative false alarms > 5 %).
 """
 import argparse
 import asyncio
@@ -30,7 +31,9 @@ warnings.filterwarnings("ignore")  # third-party deprecation noise while importi
 from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
 
 from bot.safety_net import shared_safety_net  # noqa: E402
-from bot.taxonomy import is_urgent_intent, topic_for, topic_ids  # noqa: E402
+from bot.taxonomy import topic_for, topic_ids  # noqa: E402
+from bot.risk_model import load_examples  # noqa: E402
+from evaluation import risk_eval  # noqa: E402
 from evaluation.heldout_data import Example, load_heldout, load_heldout_long, load_redteam  # noqa: E402
 
 URGENT_RECALL_MIN = 1.0
@@ -39,15 +42,19 @@ LONG_ACCURACY_MIN = 0.85
 NONE = "none"  # a turn that is not a topic (greeting, thanks, out of scope ...)
 
 
-async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict]:
-    """Parses each (set name, example) with the model; one row of expected/predicted each."""
+def load_agent(model: Path):
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    logging.disable(logging.WARNING)  # Rasa and TensorFlow are chatty while loading
     configure_structlog(logging.WARNING)  # no per-message debug lines
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecation noise from Rasa's dependencies
-        agent = Agent.load(str(model))
+        return Agent.load(str(model))
+
+
+async def predict(agent, examples: List[Tuple[str, Example]]) -> List[Dict]:
+    """Parses each (set name, example) with the model; one row of expected/predicted each."""
     rows = []
     for set_name, ex in examples:
         parse = await agent.parse_message(ex.text)
@@ -62,7 +69,7 @@ async def predict(model: Path, examples: List[Tuple[str, Example]]) -> List[Dict
             "urgent": ex.urgent,
             "pred_intent": intent,
             "pred_topic": topic_for(intent) or NONE,
-            "pred_urgent": bool(safety.get("urgent")) or is_urgent_intent(intent),
+            "pred_urgent": bool(safety.get("urgent")),  # the risk step's verdict
             "safety_categories": safety.get("categories") or [],
             "also": parse.get("also"),
         })
@@ -254,14 +261,17 @@ def main(argv=None) -> int:
         print(f"error: no model at {args.model}; train one first (make model)", file=sys.stderr)
         return 2
 
-    logging.disable(logging.WARNING)  # Rasa and TensorFlow are chatty while loading
+    agent = load_agent(args.model)
     examples = ([("heldout", e) for e in load_heldout()]
                 + [("heldout_long", e) for e in load_heldout_long()]
                 + [("redteam", e) for e in load_redteam()])
-    rows = asyncio.run(predict(args.model, examples))
+    rows = asyncio.run(predict(agent, examples))
     summary = summarise(rows)
     failed = failures(summary)
     print_report(summary, failed)
+    # Issue 18: the risk step on its own held-out set (confusion by kind, PR curves, gates).
+    risk_rows = asyncio.run(risk_eval.predict(agent, load_examples(risk_eval.HELDOUT_RISK_DIR)))
+    failed += risk_eval.report(risk_rows, args.report.parent)
 
     args.report.parent.mkdir(parents=True, exist_ok=True)
     report = {"model": str(args.model), **summary,

@@ -3,7 +3,8 @@
 Both sets are kept out of training: tests/ is not a training path. Examples come in the short
 form (`examples: |` with "- text" lines) or the long form (`- text: |` with optional
 `metadata: {urgent: true}`). A message is expected urgent when its metadata says so or its
-intent is an urgent intent in bot/topics.yml.
+intent is a crisis intent in bot/topics.yml (a self-harm message is urgent only when its
+metadata says so: the topic never decides urgency).
 """
 import re
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import List, Optional
 
 import yaml
 
-from bot.taxonomy import is_urgent_intent, topic_for
+from bot.taxonomy import is_crisis_intent, topic_for
 
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 HELDOUT_DIR = TESTS_DIR / "heldout"
@@ -27,7 +28,7 @@ _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 class Example:
     text: str
     intent: str
-    urgent: bool  # expected: metadata urgent, or an urgent intent
+    urgent: bool  # expected: metadata urgent, or a crisis intent (blackmail, abuse, danger now)
     source: str  # file name the example came from
 
     @property
@@ -61,7 +62,7 @@ def load_file(path: Path) -> List[Example]:
             if not text:
                 continue
             metadata = item.get("metadata") or {}
-            urgent = bool(metadata.get("urgent")) or is_urgent_intent(intent)
+            urgent = bool(metadata.get("urgent")) or is_crisis_intent(intent)
             examples.append(Example(text, intent, urgent, path.name))
     return examples
 

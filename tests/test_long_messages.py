@@ -53,19 +53,18 @@ def test_split_sentences(text, count):
 
 # -- the judgement, on labels (pure logic) -------------------------------------------------------
 
-def label(intent, confidence, urgent=0.0):
-    return {"intent": intent, "confidence": confidence, "urgent_intent": "danger",
-            "urgent_confidence": urgent}
+def label(intent, confidence):
+    return {"intent": intent, "confidence": confidence}
 
 
-def test_one_urgent_sentence_makes_a_long_message_urgent():
-    result = sentence_risk.judge([label("bullying", 0.9), label("danger", 0.8, urgent=0.85),
-                                  label("bullying", 0.7)])
-    assert result["urgent"] and result["intent"] == "danger" and result["sentence"] == 1
+def test_sentences_name_topics_never_urgency():
+    """Issue 18: the sentence classifier was trained on topics; urgency is the risk step's."""
+    result = sentence_risk.judge([label("bullying", 0.9), label("self_harm", 0.95), label("bullying", 0.7)])
+    assert result["topics"] == ["bullying", "self_harm"] and "urgent" not in result
 
 
 def test_a_one_sentence_message_is_left_to_the_whole_message_classifier():
-    assert not sentence_risk.judge([label("danger", 0.99, urgent=0.99)])["urgent"]
+    assert sentence_risk.judge([label("self_harm", 0.99)])["topics"] == []
 
 
 def test_a_second_concern_needs_the_whole_message_to_agree():

@@ -354,10 +354,10 @@ def test_breathing_space_and_victim_support_where_the_reference_puts_them():
 
 def test_api_guard_and_degraded_path_use_the_stated_age():
     from api.assistant import Assistant
-    from bot.safety_net import SafetyResult
+    from bot.risk.assess import Risk
 
     reply = replies.small_talk("greet")
-    guarded = Assistant._ensure_emergency(reply.payload(), SafetyResult(urgent=True), None, 20)
+    guarded = Assistant._ensure_emergency(reply.payload(), Risk(level="serious"), None, 20)
     assert [s["id"] for s in guarded["services"]][:2] == ["emergency_999", "samaritans"]
     assert "Childline" not in guarded["messages"][0]["text"]
     assert guarded["messages"][1:] == reply.payload()["messages"]

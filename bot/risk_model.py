@@ -1,0 +1,229 @@
+"""The learned risk model: how likely a message is to be urgent, trained on risk labels.
+
+Trained on the team's risk examples (data/risk/*.yml: urgent or not, with the kind of each),
+never on topic labels. Its features are what a safeguarding reader weighs:
+- the words (word 1-2 grams and character 3-5 grams, hashed, so nothing is stored but
+  weights; character grams cope with "suicidle", "kms", "nudez");
+- the meaning (the MiniLM sentence vector, bot/sentence_encoder.py);
+- the facts read from the words (bot/risk/facts.py: ages and the age gap, who the other
+  person is, when, what happened, how it is said) and the safety net's categories, so the
+  model learns that "last year" and "9 months clean" weigh against "took pills" and that an
+  age gap in a romance weighs for it.
+A logistic regression: calibrated enough to choose thresholds on, tiny and fast. The
+thresholds are chosen on out-of-fold scores of the training data (`choose_thresholds`).
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sp
+import yaml
+
+from bot.risk import rules
+from bot.risk.assess import Thresholds
+from bot.risk.facts import Facts
+from bot.safety_net import SafetyResult, normalise
+
+HASH_FEATURES = 2 ** 18
+C = 10.0
+SEED = 42
+FOLDS = 5
+# Out-of-fold false-alarm rates the thresholds are chosen at (on the training examples that
+# are not urgent): an urgent answer to at most 1 in 25 of them; the gentle question to at
+# most 1 in 8.
+URGENT_FALSE_ALARMS = 0.04
+ASK_FALSE_ALARMS = 0.12
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    level: str
+    kind: str
+    person: str
+    source: str
+
+    @property
+    def urgent(self) -> bool:
+        return self.level != "none"
+
+
+def load_examples(directory: Path) -> List[Example]:
+    examples = []
+    for path in sorted(Path(directory).glob("*.yml")):
+        with open(path, encoding="utf-8") as f:
+            for raw in yaml.safe_load(f)["risk_examples"]:
+                if raw["level"] not in rules.LEVELS:
+                    raise ValueError(f"{path.name}: unknown level {raw['level']}")
+                examples.append(Example(" ".join(str(raw["text"]).split()), raw["level"], raw["kind"],
+                                        raw.get("person") or "none", path.stem))
+    return examples
+
+
+def fact_features(facts: Facts, net: SafetyResult) -> List[str]:
+    """Names of the facts present (the model's symbolic features)."""
+    names = [f"net:{c}" for c in net.categories]
+    names += [f"{k}:{v}" for k in ("other", "acts", "when", "manner") for v in getattr(facts, k)]
+    names += [flag for flag in rules.FLAGS if getattr(facts, flag)]
+    if facts.subject:
+        names.append(f"subject:{facts.subject}")
+    age = facts.youngest_child_age
+    if age is not None:
+        names += [f"child_under:{n}" for n in (13, 16, 18) if age < n]
+    if facts.adult_other:
+        names.append("adult_other")
+        if age is not None and age < 16:
+            names.append("age_gap")
+    if rules.past_only(facts):
+        names.append("past_only")
+    names += [f"rule:{r.id}" for r in rules.hits(facts)]
+    return names
+
+
+def _hashers():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    words = HashingVectorizer(n_features=HASH_FEATURES, ngram_range=(1, 2), alternate_sign=False, binary=True,
+                              norm="l2", token_pattern=r"(?u)\b\w[\w']*\b")
+    chars = HashingVectorizer(n_features=HASH_FEATURES, analyzer="char_wb", ngram_range=(3, 5),
+                              alternate_sign=False, binary=True, norm="l2")
+    return words, chars
+
+
+class RiskModel:
+    """Weights over [word grams | char grams | sentence vector | named facts]."""
+
+    def __init__(self, coef: np.ndarray, intercept: float, fact_names: List[str],
+                 thresholds: Thresholds = Thresholds()):
+        self.coef = coef.astype(np.float32)
+        self.intercept = float(intercept)
+        self.fact_names = fact_names
+        self.fact_index = {n: i for i, n in enumerate(fact_names)}
+        self.thresholds = thresholds
+        self._words, self._chars = _hashers()
+
+    def matrix(self, texts: Sequence[str], vectors: np.ndarray, facts: Sequence[List[str]]) -> sp.csr_matrix:
+        clean = [normalise(t) for t in texts]
+        named = sp.lil_matrix((len(texts), len(self.fact_names)), dtype=np.float32)
+        for row, names in enumerate(facts):
+            for name in names:
+                if name in self.fact_index:
+                    named[row, self.fact_index[name]] = 1.0
+        return sp.hstack([self._words.transform(clean), self._chars.transform(clean),
+                          sp.csr_matrix(np.asarray(vectors, dtype=np.float32)), named.tocsr()]).tocsr()
+
+    def scores(self, texts: Sequence[str], vectors: np.ndarray, facts: Sequence[List[str]]) -> np.ndarray:
+        logits = self.matrix(texts, vectors, facts) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+
+    def score(self, text: str, vector: np.ndarray, facts: List[str]) -> float:
+        return float(self.scores([text], vector[None, :], [facts])[0])
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], vectors: np.ndarray, facts: Sequence[List[str]], urgent: Sequence[bool],
+            thresholds: Thresholds = Thresholds()) -> "RiskModel":
+        from sklearn.linear_model import LogisticRegression
+
+        names = sorted({n for row in facts for n in row})
+        shell = cls(np.zeros(1), 0.0, names)
+        X = shell.matrix(texts, vectors, facts)
+        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=SEED)
+        model.fit(X, np.asarray(urgent, dtype=int))
+        return cls(model.coef_[0], model.intercept_[0], names, thresholds)
+
+    def save(self, directory: Path) -> None:
+        np.save(directory / "risk_coef.npy", self.coef)
+        (directory / "risk_model.json").write_text(json.dumps({
+            "intercept": self.intercept, "fact_names": self.fact_names,
+            "thresholds": {"urgent": self.thresholds.urgent, "ask": self.thresholds.ask}}))
+
+    @classmethod
+    def read(cls, directory: Path) -> "RiskModel":
+        meta = json.loads((directory / "risk_model.json").read_text())
+        return cls(np.load(directory / "risk_coef.npy"), meta["intercept"], meta["fact_names"],
+                   Thresholds(**meta["thresholds"]))
+
+
+def out_of_fold_scores(texts: Sequence[str], vectors: np.ndarray, facts: Sequence[List[str]],
+                       urgent: Sequence[bool], kinds: Sequence[str]) -> np.ndarray:
+    """Each example scored by a model trained without it (stratified by kind, fixed seed)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = np.asarray(urgent, dtype=bool)
+    strata = np.asarray([f"{k}" for k in kinds])
+    counts = {s: int((strata == s).sum()) for s in set(strata)}
+    strata = np.asarray([s if counts[s] >= FOLDS else ("urgent" if u else "none") for s, u in zip(strata, labels)])
+    scores = np.zeros(len(texts))
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    for train, test in folds.split(np.zeros(len(texts)), strata):
+        model = RiskModel.fit([texts[i] for i in train], vectors[train], [facts[i] for i in train], labels[train])
+        scores[test] = model.scores([texts[i] for i in test], vectors[test], [facts[i] for i in test])
+    return scores
+
+
+def threshold_at(scores: np.ndarray, urgent: Sequence[bool], false_alarms: float) -> float:
+    """The lowest threshold at which at most `false_alarms` of the non-urgent examples score
+    at or above it: as much recall as that false-alarm rate allows."""
+    calm = np.sort(np.asarray(scores)[~np.asarray(urgent, dtype=bool)])[::-1]
+    allowed = int(np.floor(false_alarms * len(calm)))
+    # Just above the (allowed+1)-th highest calm score.
+    return float(np.nextafter(calm[allowed], 1.0)) if allowed < len(calm) else 0.0
+
+
+def choose_thresholds(scores: np.ndarray, urgent: Sequence[bool]) -> Thresholds:
+    return Thresholds(urgent=round(threshold_at(scores, urgent, URGENT_FALSE_ALARMS), 4),
+                      ask=round(threshold_at(scores, urgent, ASK_FALSE_ALARMS), 4))
+
+
+def mean_vectors(texts: Iterable[str]) -> np.ndarray:
+    """The message vectors, as bot/sentence_features.py makes them (mean of its sentences)."""
+    from bot.sentence_encoder import shared_encoder
+    from bot.sentences import split_sentences
+
+    texts = list(texts)
+    split = [split_sentences(t) for t in texts]
+    flat = [s for sentences in split for s in sentences]
+    vectors = shared_encoder().encode(flat)
+    out, start = [], 0
+    for sentences in split:
+        mean = vectors[start:start + len(sentences)].mean(axis=0)
+        start += len(sentences)
+        out.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+    return np.vstack(out)
+
+
+def training_inputs(examples: Sequence[Example], reader) -> Tuple[List[str], np.ndarray, List[List[str]], List[bool]]:
+    """`reader(text) -> (Facts, SafetyResult)`: the same readings the pipeline makes."""
+    texts = [e.text for e in examples]
+    facts = []
+    for text in texts:
+        f, net = reader(text)
+        facts.append(fact_features(f, net))
+    return texts, mean_vectors(texts), facts, [e.urgent for e in examples]
+
+
+def model_level_report(scores: np.ndarray, urgent: Sequence[bool], thresholds: Thresholds) -> Dict:
+    labels = np.asarray(urgent, dtype=bool)
+    predicted = np.asarray(scores) >= thresholds.urgent
+    return {"recall": float(predicted[labels].mean()) if labels.any() else 1.0,
+            "false_alarms": float(predicted[~labels].mean()) if (~labels).any() else 0.0,
+            "thresholds": {"urgent": thresholds.urgent, "ask": thresholds.ask}}
+
+
+def reader_for(net, facts_reader) -> "callable":
+    def read(text: str) -> Tuple[Facts, SafetyResult]:
+        return facts_reader(text), net.check(text)
+    return read
+
+
+def default_reader():
+    from bot.risk.facts import read_facts
+    from bot.safety_net import shared_safety_net
+
+    return reader_for(shared_safety_net(), read_facts)
+
+
+def optional_float(value) -> Optional[float]:
+    return None if value is None else float(value)

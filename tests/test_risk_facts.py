@@ -1,0 +1,501 @@
+"""The facts the risk step reads from a message (bot/risk/facts.py), on made-up messages."""
+import json
+import time
+
+import pytest
+
+from bot.risk.facts import Facts, merge, read_facts
+from bot.safety_net import normalise
+
+WRITER_AGE = [
+    ("im 14 and dunno what to do", 14),
+    ("i am fourteen", 14),
+    ("i'm only 12 pls help", 12),
+    ("14yo here, a guy keeps messaging", None),  # no "i": read as the child's age, see CHILD_AGE
+    ("im in s3 and this guy keeps messaging me", 14),
+    ("im in s2 and ma boyfriend is 19", 13),
+    ("I'm in S1 at the academy", 12),
+    ("im in year 9", 14),
+    ("i am in yr 10", 15),
+    ("im a freshman", 14),
+    ("i'm in first year at high school", 12),
+    ("i just turned 15 last month", 15),
+    ("im nearly sixteen", 15),  # "nearly N" is read as N - 1
+    ("i'm a 13 year old girl", 13),
+    ("me (13) and my cousin", 13),
+    ("when i was 12 something happened", None),  # the past, not the age now
+    ("back in s1 a boy was horrible to me", None),
+    ("my first year at uni was rough", None),
+]
+
+
+@pytest.mark.parametrize("text,age", WRITER_AGE)
+def test_writer_age(text, age):
+    assert read_facts(text).writer_age == age
+
+
+CHILD_AGE = [
+    ("my daughter is 14 and shes chatting to someone", 14),
+    ("my 13 year old has a new 'friend' online", 13),
+    ("my son (12) plays fortnite all night", 12),
+    ("my wee boy (11) is on roblox", 11),
+    ("a pupil in S2 disclosed something today", 13),
+    ("one of our s4 pupils", 15),
+    ("im a teacher, shes fourteen", 14),
+    ("she's in P7", 11),
+    ("my son is in year 8", 13),
+    ("my friend is 13 and hes messaging her", 13),
+    ("my wee sister is 10", 10),
+    ("my 19 year old boyfriend", None),
+]
+
+
+@pytest.mark.parametrize("text,age", CHILD_AGE)
+def test_child_age(text, age):
+    assert read_facts(text).child_age == age
+
+
+OTHER_AGE = [
+    ("im 15 and hes 19", 19),
+    ("i'm 14 and he is twenty-one", 21),
+    ("a 28 year old guy added me", 28),
+    ("this man (25) keeps liking my posts", 25),
+    ("ma boyfriend is twenty", 20),
+    ("she is 22 and im 15", 22),
+    ("this man in his 30s on snap", 30),
+    ("hes in his twenties i think", 20),
+    ("my daughter is 14 and he's 22", 22),
+    ("my daughter is 13 and a 24 year old man messaged her", 24),
+    ("my 19 year old boyfriend", 19),
+    ("i'm 13, he's 16", 16),
+    ("the man was 40", 40),
+    ("hes over 18", 18),
+]
+
+
+@pytest.mark.parametrize("text,age", OTHER_AGE)
+def test_other_age(text, age):
+    assert read_facts(text).other_age == age
+
+
+NOT_AGES = [
+    "we started talking 2 years ago",
+    "he wants £200 by tonight",
+    "he said 10 mins and hes here",
+    "he gave me 20 quid",
+    "he sent me 5 pics",
+    "it's 10 o'clock",
+    "there are 20 of them in the chat",
+    "hes 6 foot",
+    "it happened 3 times",
+    "we've been talking for 3 years",
+    "he has 1000 followers",
+    "my samsung s3 is broken",
+    "last year 2 girls in my class",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AGES)
+def test_numbers_that_are_not_ages(text):
+    facts = read_facts(text)
+    assert (facts.writer_age, facts.child_age, facts.other_age) == (None, None, None)
+
+
+@pytest.mark.parametrize("text,years", [
+    ("hes 5 years older than me", 5),
+    ("he's six years older", 6),
+    ("hes ten yrs older than her", 10),
+    ("he's a few years older", None),
+])
+def test_older_by(text, years):
+    facts = read_facts(text)
+    assert facts.older_by == years
+    assert "older" in facts.other
+
+
+OTHER = [
+    ("some grown man keeps messaging me", {"adult"}),
+    ("hes at uni", {"adult"}),
+    ("he drives and has his own flat", {"adult"}),
+    ("he works full time", {"adult"}),
+    ("hes 19", {"adult"}),
+    ("an older boy from the high school", {"older"}),
+    ("hes a lot older than me", {"older"}),
+    ("my pe teacher keeps messaging me", {"trusted"}),
+    ("the football coach gave her a lift", {"trusted"}),
+    ("our youth leader said it was fine", {"trusted"}),
+    ("my uncle keeps coming into my room", {"family"}),
+    ("my mum's boyfriend is weird with me", {"family"}),
+    ("my stepdad shouts at me", {"family"}),
+    ("my bf wants me to send stuff", {"partner"}),
+    ("my ex has my pics", {"partner"}),
+    ("i'm his girlfriend", {"partner"}),
+    ("some random guy added me", {"stranger"}),
+    ("a man i dont know", {"adult", "stranger"}),
+    ("a guy from discord", {"online"}),
+    ("i met him on roblox", {"online"}),
+    ("i only know him online", {"online"}),
+    ("we've never met in real life", {"online"}),
+    ("someone in my class is spreading stuff", {"peer"}),
+    ("boys at school keep saying things", {"peer"}),
+    ("i told my teacher about it", set()),  # a helper, not the other person
+    ("im a teacher", set()),
+    ("should i tell a trusted adult", set()),
+    ("hes not my boyfriend", set()),
+]
+
+
+@pytest.mark.parametrize("text,other", OTHER)
+def test_who_the_other_person_is(text, other):
+    assert read_facts(text).other == other
+
+
+FLAGS = [
+    ("we've been going out for a month", "romance"),
+    ("he says he loves me", "romance"),
+    ("we kissed at the party", "romance"),
+    ("my gf is older than me", "romance"),
+    ("he touched me when nobody was there", "sexual"),
+    ("he wants nudes", "sexual"),
+    ("he told me to keep it a secret", "secrecy"),
+    ("my parents dont know about him", "secrecy"),
+    ("he said delete the messages", "secrecy"),
+    ("mum doesn't know", "secrecy"),
+    ("he gave me his number", "private_contact"),
+    ("we moved to snap", "private_contact"),
+    ("he keeps dming me", "private_contact"),
+    ("he asked for pictures of me", "images"),
+    ("i sent him a selfie", "images"),
+]
+
+
+@pytest.mark.parametrize("text,flag", FLAGS)
+def test_flags(text, flag):
+    assert getattr(read_facts(text), flag) is True
+
+
+@pytest.mark.parametrize("text", [
+    "i'm going out with my mates tonight",
+    "my mum loves me",
+    "body image stuff is getting to me",
+    "he calls me names",
+])
+def test_no_flags(text):
+    facts = read_facts(text)
+    assert not any((facts.romance, facts.sexual, facts.secrecy, facts.private_contact, facts.images))
+
+
+ACTS = [
+    ("he wants £200 or he'll post them", "demand_money"),
+    ("hes asking for money now", "demand_money"),
+    ("he wants gift cards", "demand_money"),
+    ("send more or else he says", "demand_images"),
+    ("he wants more pics", "demand_images"),
+    ("he keeps asking me to send pics", "demand_images"),
+    ("he'll send them to everyone in my year", "threat_to_share"),
+    ("he said he'd leak them", "threat_to_share"),
+    ("he's gonna show my friends", "threat_to_share"),
+    ("i sent him pics last night", "sent_images"),
+    ("i already paid him", "paid"),
+    ("i sent him the money", "paid"),
+    ("im meeting him on saturday", "meeting_planned"),
+    ("hes gonna pick me up after school", "meeting_planned"),
+    ("im getting the train to see him", "meeting_planned"),
+    ("he wants to meet up", "meeting_planned"),
+    ("we met up last week", "met"),
+    ("i met him at the shops", "met"),
+    ("she's with him now", "with_them_now"),
+    ("she went off with him after school", "with_them_now"),
+    ("she's in his car now", "with_them_now"),
+    ("at his flat right now", "with_them_now"),
+    ("hes outside", "outside_now"),
+    ("there's someone at my door", "outside_now"),
+    ("he's waiting outside my school", "outside_now"),
+    ("my daughter hasn't come home", "missing"),
+    ("she's been missing since friday", "missing"),
+    ("i dont know where she is", "missing"),
+    ("i took a load of paracetamol", "pills_taken"),
+    ("i swallowed pills", "pills_taken"),
+    ("ive taken 20 tablets", "pills_taken"),
+    ("i overdosed", "pills_taken"),
+    ("it won't stop bleeding", "injured"),
+    ("i cut too deep", "injured"),
+    ("i think i need stitches", "injured"),
+    ("i cut myself", "cut"),
+    ("been cutting again", "cut"),
+    ("i self harmed", "cut"),
+    ("she's been cutting herself", "cut"),
+    ("i've been burning myself", "cut"),
+    ("he hits me", "hit"),
+    ("he pushed me down the stairs", "hit"),
+    ("he choked me", "hit"),
+    ("he touches me", "touched"),
+    ("he threatened to hurt my mum", "threatened"),
+    ("he said he'll hurt me", "threatened"),
+]
+
+
+@pytest.mark.parametrize("text,act", ACTS)
+def test_acts(text, act):
+    assert act in read_facts(text).acts
+
+
+@pytest.mark.parametrize("text,act", [
+    ("i met him online", "met"),  # how they met, not a meeting
+    ("i took my meds this morning", "pills_taken"),
+    ("my pal beat me at fifa", "hit"),
+    ("im cutting my hair", "cut"),
+    ("im missing school tomorrow", "missing"),
+    ("sometimes i want to run away", "missing"),
+    ("bleeding hell", "injured"),
+    ("i paid for the game", "paid"),
+    ("he messaged me in his car", "with_them_now"),
+])
+def test_not_acts(text, act):
+    assert act not in read_facts(text).acts
+
+
+@pytest.mark.parametrize("text,act", [
+    ("he has never hit me", "hit"),
+    ("he doesn't touch me", "touched"),
+    ("i don't self harm", "cut"),
+    ("im not meeting him", "meeting_planned"),
+])
+def test_negated_acts_are_dropped(text, act):
+    facts = read_facts(text)
+    assert act not in facts.acts
+    assert "negated" in facts.manner
+
+
+WHEN = [
+    ("he's messaging me right now", "now"),
+    ("it's happening rn", "now"),
+    ("tonight he said", "now"),
+    ("he's doing it again", "now"),
+    ("we're meeting tomorrow", "soon"),
+    ("he's coming this weekend", "soon"),
+    ("i'm seeing him on saturday", "soon"),
+    ("it was last year", "past"),
+    ("this was years ago", "past"),
+    ("when i was 12 my cousin did stuff", "past"),
+    ("i used to cut", "past"),
+    ("in primary a boy did that", "past"),
+    ("9 months clean", "recovered"),
+    ("i'm better now", "recovered"),
+    ("the police sorted it", "recovered"),
+    ("i blocked him and it stopped", "recovered"),
+    ("we broke up", "recovered"),
+    ("im safe now", "recovered"),
+]
+
+
+@pytest.mark.parametrize("text,mark", WHEN)
+def test_when(text, mark):
+    assert mark in read_facts(text).when
+
+
+@pytest.mark.parametrize("text,marks", [
+    ("im safe now", {"recovered"}),  # "now" inside "safe now" is not a danger now
+    ("i'm better now thanks", {"recovered"}),
+    ("i'm used to it", set()),
+    ("i don't think i'm safe", set()),
+])
+def test_when_exactly(text, marks):
+    assert read_facts(text).when == marks
+
+
+MANNER = [
+    ("what is sextortion", "question"),
+    ("whats a groomer", "question"),
+    ("is it illegal to send nudes", "question"),
+    ("what age can you consent", "question"),
+    ("what does sh mean", "question"),
+    ("im doing a school project on grooming", "project"),
+    ("its for my modern studies essay", "project"),
+    ("in my story the girl runs away", "fiction"),
+    ("my character in the game gets killed", "fiction"),
+    ("im dying of boredom", "figurative"),
+    ("bored to death in maths", "figurative"),
+    ("my mum will kill me if she sees my report", "figurative"),
+    ("this homework is killing me", "figurative"),
+    ("i'm so dead", "figurative"),
+    ("i nearly died laughing", "figurative"),
+    ("he'll kill me lol", "figurative"),
+    ("im not suicidal", "negated"),
+    ("nothing like that happened", "negated"),
+    ("what if someone shared a pic", "hypothetical"),
+    ("hypothetically, what would happen", "hypothetical"),
+    ("how do i talk to my son about porn", "prevention"),
+    ("how can i protect my kids online", "prevention"),
+    ("warning signs of grooming", "prevention"),
+    ("how do i report a video on tiktok", "report_how"),
+    ("how do i get it taken down", "report_how"),
+]
+
+
+@pytest.mark.parametrize("text,manner", MANNER)
+def test_manner(text, manner):
+    assert manner in read_facts(text).manner
+
+
+@pytest.mark.parametrize("text", [
+    "he's killing me slowly",
+    "what is he doing",
+    "what is happening to me",
+    "what a creep",
+    "i'm better off dead",
+])
+def test_no_lowering_manner(text):
+    facts = read_facts(text)
+    assert not facts.manner & {"figurative", "question"}
+    assert "recovered" not in facts.when
+
+
+SUBJECT = [
+    ("someone keeps messaging me", "writer"),
+    ("im 14", "writer"),
+    ("my son is being bullied", "child"),
+    ("ma wean's on roblox", "child"),
+    ("a pupil in S2", "pupil"),
+    ("one of my pupils told me", "pupil"),
+    ("my best friend is getting messages from a man", "friend"),
+    ("my pal's boyfriend is 20", "friend"),
+    ("my little brother has a new online friend", "sibling"),
+    ("my sister is 12", "sibling"),
+    ("i think a girl in my class is being groomed", "other"),
+    ("a girl in my class is sending my pics round", "writer"),
+    ("she's 14", None),
+]
+
+
+@pytest.mark.parametrize("text,subject", SUBJECT)
+def test_subject(text, subject):
+    assert read_facts(text).subject == subject
+
+
+def test_a_whole_message():
+    facts = read_facts("im 13 and theres this guy from roblox whos 24, he says we're together and not to "
+                       "tell my mum. hes coming to pick me up tomorrow")
+    assert (facts.writer_age, facts.other_age, facts.subject) == (13, 24, "writer")
+    assert facts.other >= {"adult", "online"}
+    assert facts.romance and facts.secrecy
+    assert facts.acts == {"meeting_planned"}
+    assert facts.when == {"soon"}
+    assert facts.youngest_child_age == 13 and facts.adult_other
+
+
+@pytest.mark.parametrize("facts,age", [
+    (Facts(writer_age=14), 14),
+    (Facts(writer_age=14, subject="writer", child_age=9), 14),
+    (Facts(writer_age=15, subject="friend", child_age=13), 13),
+    (Facts(writer_age=40, child_age=12), 12),
+    (Facts(writer_age=19, subject="writer"), 19),  # an adult about themself: not about a child
+    (Facts(child_age=11, subject="child"), 11),
+    (Facts(), None),
+])
+def test_youngest_child_age(facts, age):
+    assert facts.youngest_child_age == age
+
+
+@pytest.mark.parametrize("facts,adult", [
+    (Facts(other=frozenset({"adult"})), True),
+    (Facts(other_age=18), True),
+    (Facts(other_age=17), False),
+    (Facts(writer_age=13, older_by=5), True),
+    (Facts(writer_age=13, older_by=4), False),
+    (Facts(child_age=12, subject="child", older_by=6), True),
+    (Facts(older_by=10), False),  # no age to add it to
+])
+def test_adult_other(facts, adult):
+    assert facts.adult_other is adult
+
+
+def test_merge_keeps_the_conversation_and_this_messages_time_and_manner():
+    earlier = read_facts("my son is 12 and he's been talking to a man from fortnite, he wants pics")
+    now = read_facts("he's with him now, what if he doesn't come back")
+    merged = merge(earlier, now)
+    assert merged.child_age == 12 and merged.subject == "child"
+    assert merged.other >= {"adult", "online"}
+    assert merged.images and merged.acts >= {"demand_images", "with_them_now"}
+    assert merged.when == now.when == {"present"}
+    assert merged.manner == now.manner == {"hypothetical"}
+    assert merged.spans == now.spans
+
+
+def test_merge_takes_the_newest_values():
+    earlier = Facts(writer_age=13, other_age=19, secrecy=True, when=frozenset({"past"}),
+                    manner=frozenset({"question"}), acts=frozenset({"met"}))
+    now = Facts(other_age=21, images=True, acts=frozenset({"demand_images"}))
+    merged = merge(earlier, now)
+    assert (merged.writer_age, merged.other_age) == (13, 21)
+    assert merged.secrecy and merged.images
+    assert merged.acts == {"met", "demand_images"}
+    assert merged.when == frozenset() and merged.manner == frozenset()
+    assert merge(Facts(), now) == now
+
+
+@pytest.mark.parametrize("text", [
+    "im 14 and hes 22, he wants me to meet him tonight and keep it secret",
+    "my daughter (13) is being asked for pics by her tutor",
+    "",
+])
+def test_as_dict_round_trip(text):
+    facts = read_facts(text)
+    raw = facts.as_dict()
+    assert json.loads(json.dumps(raw)) == raw
+    assert "spans" not in raw and raw["other"] == sorted(facts.other)
+    assert Facts.from_dict(raw) == Facts(**{**facts.__dict__, "spans": ()})
+    assert Facts.from_dict(None) == Facts() == Facts.from_dict({})
+
+
+def test_spans_point_into_the_original_text():
+    text = "  Im 14   and my BF’s TWENTY-ONE!!   He wants to MEET up   Tomorrow… Don’t tell anyone"
+    facts = read_facts(text)
+    found = {(fact, text[start:end]) for fact, start, end in facts.spans}
+    assert found >= {
+        ("writer_age", "14"),
+        ("other:partner", "BF"),
+        ("other_age", "TWENTY-ONE"),
+        ("acts:meeting_planned", "wants to MEET"),
+        ("when:soon", "Tomorrow"),
+        ("secrecy", "Don’t tell anyone"),
+    }
+    assert list(facts.spans) == sorted(facts.spans, key=lambda s: (s[1], s[2], s[0]))
+
+
+TABLES = [WRITER_AGE, CHILD_AGE, OTHER_AGE, OTHER, FLAGS, ACTS, WHEN, MANNER, SUBJECT]
+
+
+@pytest.mark.parametrize("text", sorted({row[0] for table in TABLES for row in table}))
+def test_every_span_is_a_piece_of_the_message(text):
+    shouted = text.upper().replace("'", "\u2019")
+    for original in (text, shouted):
+        for fact, start, end in read_facts(original).spans:
+            piece = original[start:end]
+            assert piece.strip() == piece and piece and normalise(piece) in normalise(original), fact
+
+
+def test_spans_survive_stretched_words_and_curly_quotes():
+    text = "Sooooo he’s OUTSIDE!!!   right now pleaseeee"
+    found = {(fact, text[start:end]) for fact, start, end in read_facts(text).spans}
+    assert ("acts:outside_now", "he’s OUTSIDE") in found
+    assert ("when:now", "right now") in found
+
+
+def test_reading_is_deterministic_and_fast():
+    text = ("im 14 and theres this guy from discord, he says hes 19 and wants to meet up on saturday. "
+            "he keeps asking for pics and said if i dont send more he will send them to everyone in my "
+            "year. my mum doesnt know and im scared rn. i used to cut but i stopped last year and i dont "
+            "want to go back to that. hes been outside my school twice and i dont know who i can tell, "
+            "my pal says tell a teacher but im scared they will phone my mum and she will go mental")
+    assert 95 <= len(text.split()) <= 105
+    assert read_facts(text) == read_facts(text)
+    best = min(_time_per_read(text) for _ in range(5))  # the best batch: robust to a busy machine
+    assert best < 0.002
+
+
+def _time_per_read(text: str, n: int = 20) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        read_facts(text)
+    return (time.perf_counter() - start) / n

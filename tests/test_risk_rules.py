@@ -1,0 +1,176 @@
+"""Issue 18: the signed safeguarding rules (bot/risk/rules.yml), one test each, on facts built
+by hand (the facts reader has its own tests), and how the risk step combines rules, the safety
+net and the model's score (bot/risk/assess.py). No model needed."""
+import pytest
+
+from bot.risk import rules
+from bot.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, assess, with_conversation
+from bot.risk.facts import Facts
+from bot.safety_net import SafetyResult
+
+F = frozenset
+NO_NET = SafetyResult(urgent=False)
+T = Thresholds(urgent=0.6, ask=0.35)
+
+# rule id -> (facts that make it hold, facts one change away that must not)
+RULE_CASES = {
+    "age_gap_under_16": (
+        Facts(writer_age=14, other_age=28, other=F({"partner", "adult"}), romance=True, subject="writer"),
+        Facts(writer_age=16, other_age=19, other=F({"partner", "adult"}), romance=True, subject="writer"),
+    ),
+    "sexual_contact_under_13": (
+        Facts(child_age=12, other=F({"family"}), sexual=True, subject="child"),
+        Facts(child_age=12, other=F({"family"}), sexual=True, subject="child", manner=F({"hypothetical"})),
+    ),
+    "position_of_trust": (
+        Facts(writer_age=15, other=F({"trusted"}), secrecy=True, private_contact=True),
+        Facts(writer_age=15, other=F({"trusted"}), secrecy=True, when=F({"past", "recovered"})),
+    ),
+    "meeting_someone_from_online": (
+        Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), when=F({"soon"}), subject="child"),
+        Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), manner=F({"question"}), subject="child"),
+    ),
+    "meeting_an_adult_in_secret": (
+        Facts(writer_age=15, other=F({"adult"}), acts=F({"meeting_planned"}), secrecy=True),
+        Facts(writer_age=19, other=F({"adult"}), acts=F({"meeting_planned"}), secrecy=True),
+    ),
+    "with_them_now": (
+        Facts(child_age=12, other=F({"online", "adult"}), acts=F({"with_them_now"}), subject="child"),
+        Facts(child_age=12, other=F({"peer"}), acts=F({"with_them_now"}), subject="child"),
+    ),
+    "pills_or_injury_now": (
+        Facts(acts=F({"pills_taken"}), when=F({"now"})),
+        Facts(acts=F({"pills_taken"}), when=F({"past"})),
+    ),
+    "self_harm_now": (
+        Facts(acts=F({"cut"}), when=F({"now"}), subject="writer"),
+        Facts(acts=F({"cut"}), when=F({"past", "recovered"}), subject="writer"),
+    ),
+    "sextortion_in_progress": (
+        Facts(images=True, acts=F({"sent_images", "demand_money"})),
+        Facts(images=True, acts=F({"sent_images", "demand_money"}), when=F({"recovered"})),
+    ),
+    "missing_now": (
+        Facts(child_age=14, acts=F({"missing"}), when=F({"now"}), subject="child"),
+        Facts(child_age=14, acts=F({"missing"}), manner=F({"project"}), subject="child"),
+    ),
+    "someone_outside_now": (
+        Facts(acts=F({"outside_now"})),
+        Facts(acts=F({"outside_now"}), manner=F({"fiction"})),
+    ),
+    "hurt_by_someone_close": (
+        Facts(writer_age=16, other=F({"partner"}), acts=F({"hit"}), romance=True),
+        Facts(writer_age=16, other=F({"partner"}), acts=F({"hit"}), romance=True, when=F({"past", "recovered"})),
+    ),
+}
+
+
+def test_every_rule_has_a_test_and_says_why():
+    assert {r.id for r in rules.rules()} == set(RULE_CASES)
+    for rule in rules.rules():
+        assert len(rule.why) > 40 and rule.level in (SERIOUS, IMMEDIATE) and rule.kind
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_rule_holds_on_its_facts_and_not_one_change_away(rule_id):
+    holds, not_holds = RULE_CASES[rule_id]
+    assert rules.rule(rule_id).holds(holds)
+    assert not rules.rule(rule_id).holds(not_holds)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_a_rule_makes_the_message_urgent_whatever_the_model_says(rule_id):
+    holds, _ = RULE_CASES[rule_id]
+    risk = assess(holds, NO_NET, score=0.01, thresholds=T)
+    assert risk.urgent and risk.level == rules.rule(rule_id).level
+    assert f"rule:{rule_id}" in risk.evidence and risk.confidence == 1.0
+
+
+def test_the_age_of_consent_is_16_and_adults_are_18():
+    gap = dict(other=F({"partner"}), romance=True)
+    assert rules.rule("age_gap_under_16").holds(Facts(writer_age=15, other_age=18, **gap))
+    assert not rules.rule("age_gap_under_16").holds(Facts(writer_age=15, other_age=17, **gap))
+    assert not rules.rule("age_gap_under_16").holds(Facts(writer_age=16, other_age=30, **gap))
+    # "he's six years older than me" and I'm 14: he is 20
+    assert rules.rule("age_gap_under_16").holds(Facts(writer_age=14, older_by=6, **gap))
+
+
+def test_a_present_danger_is_never_lowered_by_a_past_story():
+    facts = Facts(acts=F({"pills_taken"}), when=F({"past", "now"}))  # "did it last year, took them again now"
+    assert rules.rule("pills_or_injury_now").holds(facts)
+
+
+def test_pills_taken_gets_the_a_and_e_steps():
+    risk = assess(Facts(acts=F({"pills_taken"})), NO_NET, score=0.2, thresholds=T)
+    assert risk.level == IMMEDIATE and risk.danger == "overdose_injury"
+
+
+NET_SELF_HARM = SafetyResult(urgent=True, categories=("suicide_self_harm",), intent="self_harm")
+
+
+def test_a_net_hit_with_nothing_lowering_it_is_urgent_even_when_the_model_disagrees():
+    risk = assess(Facts(), NET_SELF_HARM, score=0.05, thresholds=T)
+    assert risk.level == SERIOUS and "net:suicide_self_harm" in risk.evidence
+
+
+def test_a_net_hit_said_now_is_immediate():
+    assert assess(Facts(when=F({"now"})), NET_SELF_HARM, score=0.9, thresholds=T).level == IMMEDIATE
+
+
+@pytest.mark.parametrize("facts", [
+    Facts(manner=F({"figurative"})),
+    Facts(when=F({"past", "recovered"})),
+    Facts(manner=F({"project"})),
+    Facts(manner=F({"prevention"}), subject="child"),
+])
+def test_a_lowered_net_hit_is_left_to_the_model(facts):
+    calm = assess(facts, NET_SELF_HARM, score=0.1, thresholds=T)
+    assert calm.level == NONE and not calm.unsure and any(e.startswith("lowered:") for e in calm.evidence)
+    unsure = assess(facts, NET_SELF_HARM, score=0.4, thresholds=T)
+    assert unsure.level == NONE and unsure.unsure
+    sure = assess(facts, NET_SELF_HARM, score=0.8, thresholds=T)
+    assert sure.level == SERIOUS
+
+
+def test_without_the_model_a_net_hit_stays_urgent():
+    """The degraded path has no model: on the safe side."""
+    assert assess(Facts(manner=F({"figurative"})), NET_SELF_HARM, score=None).urgent
+
+
+def test_the_model_alone():
+    assert assess(Facts(), NO_NET, score=0.7, thresholds=T).level == SERIOUS
+    middle = assess(Facts(), NO_NET, score=0.4, thresholds=T)
+    assert middle.level == NONE and middle.unsure and middle.person == "writer"
+    assert assess(Facts(), NO_NET, score=0.1, thresholds=T) == Risk(
+        evidence=("model:0.10",), confidence=0.9, score=0.1, facts=Facts().as_dict())
+
+
+def test_who_is_at_risk():
+    risk = assess(Facts(subject="child"), NO_NET, score=0.9, thresholds=T)
+    assert risk.person == "child"
+    assert assess(Facts(subject="friend"), NO_NET, score=0.9, thresholds=T).person == "friend"
+    assert assess(Facts(), NO_NET, score=0.01, thresholds=T).person == "none"
+
+
+def test_risk_round_trips_as_data():
+    risk = assess(RULE_CASES["age_gap_under_16"][0], NO_NET, score=0.3, thresholds=T)
+    assert Risk.from_dict(risk.as_dict()) == risk
+    assert risk.as_dict()["urgent"] is True
+    assert Risk.from_dict(None) == Risk()
+
+
+def test_a_fact_from_earlier_in_the_conversation_completes_a_rule():
+    earlier = Facts(child_age=12, other=F({"online", "adult"}), subject="child")  # "a man from his game"
+    now = assess(Facts(acts=F({"with_them_now"}), when=F({"now"})), NO_NET, score=0.2, thresholds=T)
+    assert not now.urgent
+    risk, kept = with_conversation(now, earlier)
+    assert risk.level == IMMEDIATE and "rule:with_them_now@conversation" in risk.evidence
+    assert kept.child_age == 12 and "with_them_now" in kept.acts
+
+
+def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
+    earlier = Facts(writer_age=14, other_age=25, other=F({"adult", "partner"}), romance=True)
+    thanks = assess(Facts(), NO_NET, score=0.05, thresholds=T)
+    assert with_conversation(thanks, earlier)[0] == thanks  # "i'm safe now" is not undone
+    urgent = assess(Facts(), NET_SELF_HARM, score=0.9, thresholds=T)
+    assert with_conversation(urgent, Facts(when=F({"recovered"})))[0].level == SERIOUS
