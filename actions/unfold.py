@@ -103,7 +103,7 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     danger = tracker_state.danger(tracker) or risk.danger
     if risk.urgent and risk.topic and not tracker_state.safety_urgent(tracker):
         intent = taxonomy.primary_intent(risk.topic)  # a rule that held only with the conversation
-    intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"))
+    intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"), safety_urgent)
     if safety_urgent and state.intent and topic_for(intent) is None:
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
     urgent = safety_urgent or escalation_urgent or state.urgent

@@ -64,7 +64,7 @@ class Assistant:
         reading = read(text, self.net)  # the NLU pipeline's risk step gets this same reading
         try:
             # Without the model (the degraded path): the signed rules and the net alone.
-            fallback_risk = assess(reading.facts, reading.safety)
+            fallback_risk = assess(reading.facts, reading.safety, text=text)
         except Exception as exc:  # the readers cannot say: assume the worst, 999 first
             log.error("risk reading failed: %s", type(exc).__name__)
             return replies.degraded(audience, urgent=True).payload(), True

@@ -95,14 +95,16 @@ def heard(state: State, cues: Dict, audience: Optional[str] = None) -> State:
     return replace(state, **changes)
 
 
-def escalated(state: State, intent: Optional[str], escalation: Optional[str]) -> Tuple[Optional[str], bool, Optional[str]]:
+def escalated(state: State, intent: Optional[str], escalation: Optional[str],
+              risk_urgent: bool = False) -> Tuple[Optional[str], bool, Optional[str]]:
     """(intent to answer, urgent because of the conversation, danger category).
 
     Read with the conversation so far, a new fact makes it urgent and keeps the topic:
     - an adult or stranger asking a child for images is grooming, whatever words are used;
     - a demand for money after images were shared is sextortion;
     - a planned meeting, with an adult or stranger or in a grooming or exploitation chat;
-    - a threat or violence.
+    - a threat or violence, when the risk step found the message urgent (`risk_urgent`): "my
+      mum will kill me if I'm late" is a threat's words and a figure of speech (issue 18).
     """
     previous = state.intent
     previous_topic = taxonomy.topic_for(previous) or None
@@ -116,7 +118,7 @@ def escalated(state: State, intent: Optional[str], escalation: Optional[str]) ->
     if escalation == "meeting":
         urgent = state.other_person in OLDER or previous_topic in MEETING_TOPICS or topic in MEETING_TOPICS
     elif escalation in ("threat", "violence"):
-        urgent = True
+        urgent = risk_urgent
     if not urgent:
         return intent, False, None
     answered = keep_topic(previous, intent)

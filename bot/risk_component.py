@@ -9,14 +9,14 @@ thresholds on their out-of-fold scores, then fits the model on all of them.
 """
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -78,8 +78,15 @@ class RiskAssessor(GraphComponent):
             if vector is None:
                 vector = risk_model.mean_vectors([text])[0]
             score = self.model.score(text, vector, risk_model.fact_features(facts, net))
-            return assess(facts, net, score, self.model.thresholds)
-        return assess(facts, net, score)
+            return assess(facts, net, score, self.model.thresholds, about=_topic(message), text=text)
+        return assess(facts, net, score, about=_topic(message), text=text)
+
+
+def _topic(message: Optional[Message]) -> Optional[Tuple[str, float]]:
+    """The topic classifier's best intent and confidence (before any fallback)."""
+    ranking = (message.get(INTENT_RANKING_KEY) if message is not None else None) or []
+    best = next((r for r in ranking if r.get("name") != "nlu_fallback"), None)
+    return (best["name"], float(best.get("confidence") or 0.0)) if best else None
 
 
 def _message_vector(message: Optional[Message]) -> Optional[np.ndarray]:

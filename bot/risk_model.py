@@ -30,11 +30,12 @@ HASH_FEATURES = 2 ** 18
 C = 10.0
 SEED = 42
 FOLDS = 5
-# Out-of-fold false-alarm rates the thresholds are chosen at (on the training examples that
-# are not urgent): an urgent answer to at most 1 in 25 of them; the gentle question to at
-# most 1 in 8.
-URGENT_FALSE_ALARMS = 0.04
-ASK_FALSE_ALARMS = 0.12
+# Out-of-fold false-alarm rates the thresholds are chosen at, on the training examples that
+# are not urgent (nearly all of them written to look alarming): the model alone calls 1 in 12
+# of them urgent, and asks "Are you safe right now?" of 1 in 12 more. A missed urgent message
+# is the worst error, so recall is bought with these (measured trade-off: README, risk step).
+URGENT_FALSE_ALARMS = 0.08
+ASK_FALSE_ALARMS = 0.16
 
 
 @dataclass(frozen=True)

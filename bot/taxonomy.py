@@ -69,6 +69,11 @@ def is_crisis_intent(intent: Optional[str]) -> bool:
     return intent in _load()["crisis_intents"]
 
 
+def is_risk_evidence_intent(intent: Optional[str]) -> bool:
+    """An intent the risk step weighs as evidence (bot/topics.yml, risk_evidence_intents)."""
+    return intent in _load()["risk_evidence_intents"]
+
+
 def calm_intent(intent: Optional[str]) -> Optional[str]:
     """The intent that answers a message with no risk: a crisis intent's topic's general
     intent (sextortion -> image_sharing), or None for "danger" (no topic)."""

@@ -51,6 +51,8 @@ def every_reply():
     for intent, audience, age, urgent in product(intents, AUDIENCES, AGES, (False, True)):
         if audience != "young_person" and age is not None:
             continue
+        if taxonomy.is_crisis_intent(intent) and not urgent:
+            continue  # with no risk, the topic's general intent answers (taxonomy.calm_intent)
         yield replies.signpost(intent, audience, urgent, age=age)
         for kind in ("steps", "report", "talk"):
             yield replies.follow_up(kind, intent, audience, urgent, age=age)

@@ -69,19 +69,21 @@ def test_a_young_person_says_the_other_person_is_19():
     assert state.other_person == "adult" and state.age == 14
 
 
-@pytest.mark.parametrize("state,intent,escalation,expected", [
-    (State(intent="grooming", other_person="stranger"), "image_sharing", "image_request", ("grooming", True)),
-    (State(intent="image_sharing"), "add_detail", "money_demand", ("sextortion", True)),
-    (State(intent="grooming"), "add_detail", "meeting", ("grooming", True)),
-    (State(intent="bullying"), "add_detail", "meeting", ("add_detail", False)),
-    (State(intent="relationship_abuse"), "danger", "violence", ("relationship_abuse", True)),
-    (State(intent="radicalisation"), "harmful_content", "threat", ("radicalisation", True)),
-    (State(intent="bullying"), "scams_hacking", None, ("scams_hacking", False)),
+@pytest.mark.parametrize("state,intent,escalation,expected,risk_urgent", [
+    (State(intent="grooming", other_person="stranger"), "image_sharing", "image_request", ("grooming", True), False),
+    (State(intent="image_sharing"), "add_detail", "money_demand", ("sextortion", True), False),
+    (State(intent="grooming"), "add_detail", "meeting", ("grooming", True), False),
+    (State(intent="bullying"), "add_detail", "meeting", ("add_detail", False), False),
+    (State(intent="relationship_abuse"), "danger", "violence", ("relationship_abuse", True), True),
+    (State(intent="radicalisation"), "harmful_content", "threat", ("radicalisation", True), True),
+    # A threat's words the risk step did not find urgent ("my mum will kill me"): not a threat.
+    (State(intent="bullying"), "bullying", "threat", ("bullying", False), False),
+    (State(intent="bullying"), "scams_hacking", None, ("scams_hacking", False), False),
     (State(intent="grooming", other_person="adult", writer="young_person", writer_age=20), "image_sharing",
-     "image_request", ("image_sharing", False)),
+     "image_request", ("image_sharing", False), False),
 ])
-def test_escalation_keeps_the_topic(state, intent, escalation, expected):
-    answered, urgent, _ = escalated(state, intent, escalation)
+def test_escalation_keeps_the_topic(state, intent, escalation, expected, risk_urgent):
+    answered, urgent, _ = escalated(state, intent, escalation, risk_urgent)
     assert (answered, urgent) == expected
 
 

@@ -26,9 +26,13 @@ RULE_CASES = {
         Facts(writer_age=15, other=F({"trusted"}), secrecy=True, private_contact=True),
         Facts(writer_age=15, other=F({"trusted"}), secrecy=True, when=F({"past", "recovered"})),
     ),
+    "trusted_adult_asks_for_images": (
+        Facts(writer_age=14, other=F({"trusted"}), acts=F({"demand_images"}), images=True),
+        Facts(writer_age=14, other=F({"trusted"}), images=True),  # "a photo of our teacher"
+    ),
     "meeting_someone_from_online": (
         Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), when=F({"soon"}), subject="child"),
-        Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), manner=F({"question"}), subject="child"),
+        Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), manner=F({"project"}), subject="child"),
     ),
     "meeting_an_adult_in_secret": (
         Facts(writer_age=15, other=F({"adult"}), acts=F({"meeting_planned"}), secrecy=True),
@@ -57,6 +61,10 @@ RULE_CASES = {
     "someone_outside_now": (
         Facts(acts=F({"outside_now"})),
         Facts(acts=F({"outside_now"}), manner=F({"fiction"})),
+    ),
+    "live_threat": (
+        Facts(acts=F({"threatened"}), when=F({"soon"})),
+        Facts(acts=F({"threatened"}), when=F({"past", "recovered"})),
     ),
     "hurt_by_someone_close": (
         Facts(writer_age=16, other=F({"partner"}), acts=F({"hit"}), romance=True),
@@ -93,6 +101,21 @@ def test_the_age_of_consent_is_16_and_adults_are_18():
     assert not rules.rule("age_gap_under_16").holds(Facts(writer_age=16, other_age=30, **gap))
     # "he's six years older than me" and I'm 14: he is 20
     assert rules.rule("age_gap_under_16").holds(Facts(writer_age=14, older_by=6, **gap))
+
+
+def test_past_and_present_together_are_not_over():
+    assert not rules.past_only(Facts(when=F({"past", "present"})))  # "used to, and still do"
+    assert rules.past_only(Facts(when=F({"past", "recovered", "present"})))  # "i'm fine now"
+    assert not rules.past_only(Facts(when=F({"recovered", "now"})))  # "it stopped but he's back tonight"
+
+
+def test_the_topic_is_evidence_the_facts_can_overrule():
+    topic = ("self_harm", 0.8)
+    assert assess(Facts(), NO_NET, score=0.1, thresholds=T, about=topic).level == SERIOUS
+    assert assess(Facts(manner=F({"figurative"})), NO_NET, score=0.1, thresholds=T, about=topic).level == NONE
+    assert assess(Facts(when=F({"past", "recovered"})), NO_NET, score=0.1, thresholds=T, about=topic).level == NONE
+    assert assess(Facts(), NO_NET, score=0.1, thresholds=T, about=("self_harm", 0.3)).level == NONE
+    assert assess(Facts(), NO_NET, score=0.1, thresholds=T, about=("bullying", 0.9)).level == NONE
 
 
 def test_a_present_danger_is_never_lowered_by_a_past_story():

@@ -3,18 +3,21 @@
 Three kinds of evidence, read in this order:
 1. the signed rules (bot/risk/rules.yml) on the facts: when one holds, the message is urgent
    whatever else says otherwise;
-2. the safety net's phrases ("kms", "took pills"): urgent, unless the facts show the words
-   are not about a danger now (a figure of speech, a story that has ended, a question, a
-   school project ...), and then the learned model decides;
+2. the safety net's phrases ("kms", "took pills"), and the topic classifier when it is sure
+   the message is about self-harm, blackmail, abuse or danger: urgent, unless the facts show
+   the words are not about a danger now (a figure of speech, a story that has ended, a
+   question, a school project ...), and then the learned model decides;
 3. the learned risk model's score (trained on risk labels, not topics): above the threshold
    chosen on the training data the message is serious; a little below it, the assistant is
    unsure and asks once, gently, "Are you safe right now?".
 The topic never decides urgency. Pure Python: the Rasa component (bot/risk_component.py),
 the actions (for the conversation) and the API's degraded path all call `assess`.
 """
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Dict, Optional, Tuple
 
+from bot import taxonomy
 from bot.risk import rules
 from bot.risk.facts import Facts, merge
 from bot.safety_net import SafetyResult
@@ -24,9 +27,19 @@ NONE, SERIOUS, IMMEDIATE = rules.LEVELS
 NET_IMMEDIATE = {"immediate_danger", "meeting"}
 # Net categories that mean "now" when the message also says now or soon ("tonight").
 NET_NOW = {"suicide_self_harm", "violence_threat", "revenge_threat"}
-# Why a net hit may not be about a danger now: the model then decides.
-LOWERING = ("figurative", "negated", "hypothetical", "fiction", "question", "project",
-            "prevention", "report_how")
+# Why a net hit may not be about a danger now: the model then decides. Each is read where it is
+# said (ConText's scope): a figure of speech only lowers the words it is made of ("this test is
+# killing me", not "SI urges" two words on); a question, a project or a report only lowers the
+# sentence it is in, so "... picked the spot where I'll end things. How do I report a fake
+# account?" stays urgent. Negation is the net's own job (bot/safety_net.py).
+IN_PHRASE = ("figurative",)
+IN_SENTENCE = ("hypothetical", "fiction", "question", "project", "prevention", "report_how")
+LOWERING = IN_PHRASE + IN_SENTENCE
+# Said now or soon ("tonight", "again"), only these still lower: the words are not meant.
+LOWERING_NOW = ("figurative", "hypothetical", "fiction")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+# The topic classifier this sure of a risk-evidence intent (bot/topics.yml) counts as evidence.
+TOPIC_CONFIDENCE = 0.5
 # Who is at risk, from who the message is about.
 PERSON = {"writer": "writer", "child": "child", "pupil": "child", "friend": "friend", "sibling": "friend",
           "other": "other"}
@@ -73,28 +86,53 @@ def worse(a: str, b: str) -> str:
     return a if rules.LEVELS.index(a) >= rules.LEVELS.index(b) else b
 
 
-# Said now or soon ("tonight", "again"), only these still lower: the words are not meant.
-LOWERING_NOW = ("figurative", "negated", "hypothetical", "fiction")
-
-
-def lowered_by(facts: Facts) -> Tuple[str, ...]:
+def lowered_by(facts: Facts, text: Optional[str] = None, net: Optional[SafetyResult] = None) -> Tuple[str, ...]:
     """Why the words may not be about a danger now. A question, a project or a past story
-    never lowers a danger said to be happening now or soon."""
+    never lowers a danger said to be happening now or soon. With the text and the net's
+    matches, a manner lowers only the hits within its scope, and only when it covers them all."""
+    manners = LOWERING_NOW if facts.when & {"now", "soon"} else LOWERING
+    found = tuple(m for m in manners if m in facts.manner and _covers(m, facts, text, net))
     if facts.when & {"now", "soon"}:
-        return tuple(m for m in LOWERING_NOW if m in facts.manner)
-    found = tuple(m for m in LOWERING if m in facts.manner)
+        return found
     return found + (("past_only",) if rules.past_only(facts) else ())
 
 
+def _covers(manner: str, facts: Facts, text: Optional[str], net: Optional[SafetyResult]) -> bool:
+    if not text or not net or not net.matches or not facts.spans:
+        return True  # nothing to place: the message as a whole
+    lower = text.lower()
+    spans = [(a, b) for fact, a, b in facts.spans if fact == f"manner:{manner}"]
+    if not spans:
+        return True
+    ends = [m.end() for m in _SENTENCE_END.finditer(lower)] + [len(lower)]
+
+    def sentence(at: int) -> int:
+        return next(i for i, end in enumerate(ends) if at < end or end == len(lower))
+
+    for match in net.matches:
+        for found in re.finditer(re.escape(match.lower()), lower):
+            a, b = found.span()
+            if manner in IN_PHRASE:
+                covered = any(x < b and a < y for x, y in spans)
+            else:
+                covered = any(sentence(x) == sentence(a) for x, _ in spans)
+            if not covered:
+                return False
+    return True
+
+
 def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
-           thresholds: Thresholds = Thresholds()) -> Risk:
+           thresholds: Thresholds = Thresholds(), about: Optional[Tuple[str, float]] = None,
+           text: Optional[str] = None) -> Risk:
+    """`about`: the topic classifier's (intent, confidence), one piece of evidence among others.
+    `text`: the message, to read each manner's scope (without it, the whole message)."""
     level, evidence, confidence = NONE, [], 0.0
     danger = topic = kind = None
     found = rules.hits(facts)  # the worst first
     evidence += [f"rule:{hit.id}" for hit in found]
     if found:
         level, danger, topic, kind, confidence = found[0].level, found[0].danger, found[0].topic, found[0].kind, 1.0
-    lowered = lowered_by(facts)
+    lowered = lowered_by(facts, text, net)
     model_level = NONE
     unsure = False
     if score is not None:
@@ -112,6 +150,10 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
                 danger = danger or (net.categories[0] if net.categories else None)
         else:  # the model, which was trained on such words in such contexts, decides
             evidence += [f"lowered:{why}" for why in lowered]
+    if about and taxonomy.is_risk_evidence_intent(about[0]) and about[1] >= TOPIC_CONFIDENCE:
+        evidence.append(f"topic:{about[0]}")
+        if not lowered and level == NONE:
+            level, confidence = SERIOUS, round(float(about[1]), 3)
     if model_level != NONE and worse(model_level, level) != level:
         level, confidence = model_level, float(score)
     if level != NONE:

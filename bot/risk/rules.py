@@ -37,8 +37,11 @@ class Rule:
 
 
 def past_only(facts: Facts) -> bool:
-    """Told as past or over, with nothing said to be happening now or soon."""
-    return bool(facts.when & {"past", "recovered"}) and not facts.when & {"now", "soon"}
+    """Told as past or over, with nothing said to be happening now or soon: over ("9 months
+    clean", "police dealt with it"), or past ("last year") with no "now" or "still" beside it."""
+    if facts.when & {"now", "soon"}:
+        return False
+    return "recovered" in facts.when or ("past" in facts.when and "present" not in facts.when)
 
 
 def switched_off(facts: Facts, reason: str) -> bool:
