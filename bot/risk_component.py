@@ -16,7 +16,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -47,7 +47,8 @@ class RiskAssessor(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.model = train_model(ROOT / self.config["examples"])
+        turns = [(e.get(INTENT), e.get(TEXT)) for e in training_data.intent_examples if e.get(TEXT)]
+        self.model = train_model(ROOT / self.config["examples"], risk_model.conversation_examples(turns))
         with self._storage.write_to(self._resource) as directory:
             self.model.save(directory)
         return self._resource
@@ -97,13 +98,16 @@ def _message_vector(message: Optional[Message]) -> Optional[np.ndarray]:
     return None if dense is None else np.asarray(dense.features, dtype=np.float32)[0]
 
 
-def train_model(examples_dir: Path) -> risk_model.RiskModel:
-    examples = risk_model.load_examples(examples_dir)
-    if not examples:
+def train_model(examples_dir: Path, turns: List[risk_model.Example]) -> risk_model.RiskModel:
+    """`turns`: conversation turns from the NLU data (risk_model.conversation_examples), not urgent."""
+    risk_examples = risk_model.load_examples(examples_dir)
+    if not risk_examples:
         raise ValueError(f"no risk examples in {examples_dir}")
+    examples = risk_examples + turns
+    kinds = [e.kind for e in examples]
     texts, vectors, facts, urgent = risk_model.training_inputs(examples, risk_model.default_reader())
-    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, [e.kind for e in examples])
-    thresholds = risk_model.choose_thresholds(scores, urgent)
-    log.info("risk model: %d examples, thresholds urgent=%.3f ask=%.3f", len(examples), thresholds.urgent,
-             thresholds.ask)
+    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, kinds)
+    thresholds = risk_model.choose_thresholds(scores, urgent, kinds)
+    log.info("risk model: %d risk examples and %d conversation turns, thresholds urgent=%.3f ask=%.3f",
+             len(risk_examples), len(turns), thresholds.urgent, thresholds.ask)
     return risk_model.RiskModel.fit(texts, vectors, facts, urgent, thresholds)

@@ -63,6 +63,20 @@ def load_examples(directory: Path) -> List[Example]:
     return examples
 
 
+# Turns that are not a worry (greetings, thanks, "is this anonymous?", "she's 14", "what can you
+# do?"), from the NLU training data: a short message is not urgent for being short.
+CONVERSATION_KIND = "conversation_turn"
+
+
+def conversation_examples(intent_texts: Iterable[Tuple[str, str]]) -> List[Example]:
+    """(intent, text) pairs of the NLU training data -> risk examples of level none, for every
+    intent that is not a topic (bot/topics.yml) and not "danger"."""
+    from bot.taxonomy import topic_for
+
+    return [Example(" ".join(text.split()), "none", CONVERSATION_KIND, "none", "data/nlu")
+            for intent, text in intent_texts if topic_for(intent) is None and intent not in ("danger", "nlu_fallback")]
+
+
 def fact_features(facts: Facts, net: SafetyResult) -> List[str]:
     """Names of the facts present (the model's symbolic features)."""
     names = [f"net:{c}" for c in net.categories]
@@ -153,7 +167,7 @@ def out_of_fold_scores(texts: Sequence[str], vectors: np.ndarray, facts: Sequenc
     from sklearn.model_selection import StratifiedKFold
 
     labels = np.asarray(urgent, dtype=bool)
-    strata = np.asarray([f"{k}" for k in kinds])
+    strata = np.asarray(list(kinds))
     counts = {s: int((strata == s).sum()) for s in set(strata)}
     strata = np.asarray([s if counts[s] >= FOLDS else ("urgent" if u else "none") for s, u in zip(strata, labels)])
     scores = np.zeros(len(texts))
@@ -173,7 +187,11 @@ def threshold_at(scores: np.ndarray, urgent: Sequence[bool], false_alarms: float
     return float(np.nextafter(calm[allowed], 1.0)) if allowed < len(calm) else 0.0
 
 
-def choose_thresholds(scores: np.ndarray, urgent: Sequence[bool]) -> Thresholds:
+def choose_thresholds(scores: np.ndarray, urgent: Sequence[bool], kinds: Optional[Sequence[str]] = None) -> Thresholds:
+    """On the risk examples only: the easy conversation turns would make any threshold look good."""
+    if kinds is not None:
+        keep = np.asarray([k != CONVERSATION_KIND for k in kinds])
+        scores, urgent = np.asarray(scores)[keep], np.asarray(urgent)[keep]
     return Thresholds(urgent=round(threshold_at(scores, urgent, URGENT_FALSE_ALARMS), 4),
                       ask=round(threshold_at(scores, urgent, ASK_FALSE_ALARMS), 4))
 

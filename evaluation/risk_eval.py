@@ -94,7 +94,8 @@ def failures(summary: Dict) -> List[str]:
 def print_report(summary: Dict, training: Dict) -> None:
     print(f"\nRisk held-out set: {summary['examples']} messages ({summary['urgent']} urgent, "
           f"{summary['not_urgent']} not urgent, {summary['hard_negatives']} hard negatives)")
-    print(f"Thresholds chosen on {training['examples']} training examples (out-of-fold): urgent >= "
+    print(f"Thresholds chosen on {training['examples']} risk examples (out-of-fold; trained with "
+          f"{training['turns']} conversation turns as well): urgent >= "
           f"{training['thresholds']['urgent']:.3f}, ask >= {training['thresholds']['ask']:.3f}; "
           f"out-of-fold recall {training['recall']:.3f}, false alarms {training['false_alarms']:.3f}")
     levels = ("none", "serious", "immediate")
@@ -120,11 +121,19 @@ def training_curve() -> Dict:
     trains it (same inputs, folds and threshold choice)."""
     from bot import risk_model
 
+    from evaluation.heldout_data import load_file
+
     examples = load_examples(TRAINING_DIR)
-    texts, vectors, facts, urgent = risk_model.training_inputs(examples, risk_model.default_reader())
-    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, [e.kind for e in examples])
-    thresholds = risk_model.choose_thresholds(scores, urgent)
-    return {"examples": len(examples), "scores": scores.tolist(), "urgent": urgent,
+    turns = risk_model.conversation_examples(
+        (e.intent, e.text) for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for e in load_file(path))
+    everything = examples + turns
+    kinds = [e.kind for e in everything]
+    texts, vectors, facts, urgent = risk_model.training_inputs(everything, risk_model.default_reader())
+    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, kinds)
+    thresholds = risk_model.choose_thresholds(scores, urgent, kinds)
+    risk_only = [k != risk_model.CONVERSATION_KIND for k in kinds]
+    scores, urgent = scores[risk_only], [u for u, keep in zip(urgent, risk_only) if keep]
+    return {"examples": len(examples), "turns": len(turns), "scores": scores.tolist(), "urgent": urgent,
             **risk_model.model_level_report(scores, urgent, thresholds)}
 
 

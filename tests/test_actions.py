@@ -30,7 +30,7 @@ def run(action, t):
 
 
 def test_sextortion_reply_leads_with_999_and_childline():
-    texts, payload, events, _ = run(ActionSignpost(), tracker("sextortion"))
+    texts, payload, events, _ = run(ActionSignpost(), tracker("sextortion", safety_urgent=True))
     assert texts[0].startswith("If you are in danger now, call 999")
     assert "0800 1111" in texts[0]
     assert payload["topic"] == "image_sharing" and payload["urgent"] is True
@@ -67,7 +67,7 @@ def test_parent_audience_from_metadata_gets_adult_services_and_is_remembered():
 
 
 def test_urgent_parent_reply_starts_with_999_without_childline_first():
-    texts, payload, _, _ = run(ActionSignpost(), tracker("self_harm", slots={"audience": "parent"}))
+    texts, payload, _, _ = run(ActionSignpost(), tracker("self_harm", slots={"audience": "parent"}, safety_urgent=True))
     assert texts[0].startswith("If a child is in danger now, call 999")
     assert payload["services"][0]["id"] == "emergency_999"
 

@@ -147,9 +147,6 @@ URGENT_STORIES = [
     # dreading school, "killing me", and SI
     "i'm in S3 and dreading school every day. the group chat stuff is killing me. i've been doing "
     "SI again since the weekend and i don't know who to tell.",
-    # messages that "don't feel safe", and no more said
-    "I found messages on my daughter's phone from someone I don't know. They just don't feel safe. "
-    "I can't say more but I'm really worried.",
 ]
 
 
@@ -160,6 +157,16 @@ def test_urgent_fact_inside_a_long_story_puts_999_first(chat, message):
     first = reply["messages"][0]["text"]
     assert "danger now, call 999" in first.split(".")[0], first
     assert reply["services"][0]["phone"] == "999"
+
+
+def test_a_worry_with_no_danger_told_is_asked_about_never_ignored(chat):
+    """Issue 18: messages that "don't feel safe", and no more said. Not an emergency by what is
+    told; but the parent is asked, once, whether the child is safe right now (or, if the risk
+    step reads it as urgent, gets the emergency route)."""
+    reply = chat("I found messages on my daughter's phone from someone I don't know. They just don't feel safe. "
+                 "I can't say more but I'm really worried.")
+    asked = [m["text"] for m in reply["messages"]][-1] in ("Is your child safe right now?", "Are you safe right now?")
+    assert reply["urgent"] or asked, reply
 
 
 @pytest.mark.parametrize("message", [

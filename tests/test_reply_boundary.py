@@ -13,7 +13,7 @@ FIELDS = ("topic", "urgent", "messages", "services")
 
 def sent_by_action(intent="sextortion"):
     """What the action server sends for a turn, in the form Rasa's output channel hands it on."""
-    _, payload, _, messages = run(ActionSignpost(), tracker(intent, {"audience": "parent"}))
+    _, payload, _, messages = run(ActionSignpost(), tracker(intent, {"audience": "parent"}, safety_urgent=True))
     return payload, [{"recipient_id": "s", **m} for m in messages]
 
 

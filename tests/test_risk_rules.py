@@ -197,3 +197,26 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     assert with_conversation(thanks, earlier)[0] == thanks  # "i'm safe now" is not undone
     urgent = assess(Facts(), NET_SELF_HARM, score=0.9, thresholds=T)
     assert with_conversation(urgent, Facts(when=F({"recovered"})))[0].level == SERIOUS
+
+
+@pytest.mark.parametrize("text,lowered", [
+    # a story told as over, in the sentence of the words or the next
+    ("i self harmed in s2. ive been clean for 9 months now and im doing loads better", True),
+    ("My son tried to kill himself two years ago. He is doing really well now. How do I talk to him about college?",
+     True),
+    # the urgent fact in the middle of a calm story: the past is another sentence's
+    ("someone shared a pic of me round my year. it was months ago and most folk have moved on. "
+     "ive written my goodbye note and tonight im going to end it all.", False),
+    # a figure of speech lowers only its own words; a question only its own sentence
+    ("school is killing me. my suicidal thoughts are really bad this week", False),
+    ("i moved schools and its hard. ive picked the spot where im going to end it all. "
+     "how do i report a fake account?", False),
+])
+def test_lowering_is_read_where_it_is_said(text, lowered):
+    from bot.risk.facts import read_facts
+    from bot.safety_net import shared_safety_net
+
+    net = shared_safety_net().check(text)
+    assert net.urgent, text
+    risk = assess(read_facts(text), net, score=0.1, thresholds=T, text=text)
+    assert (risk.level == NONE) is lowered, risk.evidence

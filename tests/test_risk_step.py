@@ -48,7 +48,7 @@ def test_figures_of_speech_are_not_emergencies(chat, message):
 def test_an_age_gap_romance_is_answered_as_grooming_not_relationship_tips(chat):
     reply = chat("i'm fifteen and my boyfriend is 24, he's really sweet and buys me stuff")
     assert reply["urgent"] is True and reply["topic"] == "grooming", reply
-    assert "ceop" in [s["id"] for s in reply["services"]]
+    assert "ceop_safety_centre" in [s["id"] for s in reply["services"]]
 
 
 def test_pills_taken_says_a_and_e_even_if_you_feel_ok(chat):
@@ -99,3 +99,15 @@ def test_the_parse_carries_the_level_evidence_and_facts_never_text(client):
     assert "rule:age_gap_under_16" in risk["evidence"]
     assert risk["facts"]["writer_age"] == 14 and risk["facts"]["other_age"] == 20
     assert "boyfriend" not in str(risk["evidence"])
+
+
+def test_a_crisis_intent_with_no_risk_gets_the_topics_general_answer():
+    """"What is sextortion?" may be read as the sextortion intent; with no risk it is answered
+    as image sharing, not with "this is blackmail, call 999"."""
+    from actions.signpost import ActionSignpost
+    from tests.test_actions import run, tracker
+
+    _, payload, events, _ = run(ActionSignpost(), tracker("sextortion"))
+    assert payload["urgent"] is False and payload["intent"] == "image_sharing"
+    _, payload, _, _ = run(ActionSignpost(), tracker("sextortion", safety_urgent=True))
+    assert payload["urgent"] is True and payload["intent"] == "sextortion"

@@ -329,8 +329,8 @@ def test_the_action_routes_a_situation_within_a_topic():
     texts, payload, events, _ = run(ActionSignpost(), t)
     assert payload["topic"] == "image_sharing" and payload["urgent"] is False
     assert "stop_it_now" in [s["id"] for s in payload["services"]]
-    # never instead of an urgent topic's answer
-    t = tracker("sextortion")
+    # never instead of an urgent answer
+    t = tracker("sextortion", safety_urgent=True)
     t.latest_message["cues"] = {"situation": "someone_elses_image"}
     _, payload, _, _ = run(ActionSignpost(), t)
     assert payload["urgent"] is True and "stop_it_now" not in [s["id"] for s in payload["services"]]

@@ -15,7 +15,7 @@ the actions (for the conversation) and the API's degraded path all call `assess`
 """
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from bot import taxonomy
 from bot.risk import rules
@@ -89,36 +89,55 @@ def worse(a: str, b: str) -> str:
 def lowered_by(facts: Facts, text: Optional[str] = None, net: Optional[SafetyResult] = None) -> Tuple[str, ...]:
     """Why the words may not be about a danger now. A question, a project or a past story
     never lowers a danger said to be happening now or soon. With the text and the net's
-    matches, a manner lowers only the hits within its scope, and only when it covers them all."""
-    manners = LOWERING_NOW if facts.when & {"now", "soon"} else LOWERING
-    found = tuple(m for m in manners if m in facts.manner and _covers(m, facts, text, net))
-    if facts.when & {"now", "soon"}:
-        return found
-    return found + (("past_only",) if rules.past_only(facts) else ())
+    matches, each hit is read in its own scope, and the hits are lowered only when every one
+    of them is (otherwise the message as a whole)."""
+    hits = _hit_positions(text, net) if facts.spans else []
+    if not hits:
+        manners = LOWERING_NOW if facts.when & {"now", "soon"} else LOWERING
+        found = tuple(m for m in manners if m in facts.manner)
+        if facts.when & {"now", "soon"}:
+            return found
+        return found + (("past_only",) if rules.past_only(facts) else ())
+    sentences = _sentence_of(text)
+    why = []
+    for a, b in hits:
+        reasons = _hit_lowered_by(facts, sentences, a, b)
+        if not reasons:
+            return ()
+        why += [r for r in reasons if r not in why]
+    return tuple(why)
 
 
-def _covers(manner: str, facts: Facts, text: Optional[str], net: Optional[SafetyResult]) -> bool:
-    if not text or not net or not net.matches or not facts.spans:
-        return True  # nothing to place: the message as a whole
+def _hit_positions(text: Optional[str], net: Optional[SafetyResult]) -> List[Tuple[int, int]]:
+    if not text or not net or not net.matches:
+        return []
     lower = text.lower()
-    spans = [(a, b) for fact, a, b in facts.spans if fact == f"manner:{manner}"]
-    if not spans:
-        return True
-    ends = [m.end() for m in _SENTENCE_END.finditer(lower)] + [len(lower)]
+    return [found.span() for match in net.matches for found in re.finditer(re.escape(match.lower()), lower)]
 
-    def sentence(at: int) -> int:
-        return next(i for i, end in enumerate(ends) if at < end or end == len(lower))
 
-    for match in net.matches:
-        for found in re.finditer(re.escape(match.lower()), lower):
-            a, b = found.span()
-            if manner in IN_PHRASE:
-                covered = any(x < b and a < y for x, y in spans)
-            else:
-                covered = any(sentence(x) == sentence(a) for x, _ in spans)
-            if not covered:
-                return False
-    return True
+def _sentence_of(text: str):
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    return lambda at: next((i for i, end in enumerate(ends) if at < end), len(ends) - 1)
+
+
+def _hit_lowered_by(facts: Facts, sentence, a: int, b: int) -> List[str]:
+    """What lowers one hit at [a, b): a figure of speech made of its words; a manner in its
+    sentence; a past or over story in its sentence or the next, with no now or soon in its own."""
+    here = sentence(a)
+    in_sentence = {fact for fact, x, _ in facts.spans if sentence(x) == here}
+    now = bool(in_sentence & {"when:now", "when:soon"})
+    reasons = []
+    for manner in (LOWERING_NOW if now else LOWERING):
+        spans = [(x, y) for fact, x, y in facts.spans if fact == f"manner:{manner}"]
+        if manner in IN_PHRASE:
+            if any(x < b and a < y for x, y in spans):
+                reasons.append(manner)
+        elif f"manner:{manner}" in in_sentence:
+            reasons.append(manner)
+    near = {fact for fact, x, _ in facts.spans if sentence(x) in (here, here + 1)}
+    if not now and near & {"when:past", "when:recovered"} and "when:present" not in in_sentence:
+        reasons.append("past_only")
+    return reasons
 
 
 def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
@@ -132,7 +151,7 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
     evidence += [f"rule:{hit.id}" for hit in found]
     if found:
         level, danger, topic, kind, confidence = found[0].level, found[0].danger, found[0].topic, found[0].kind, 1.0
-    lowered = lowered_by(facts, text, net)
+    lowered = lowered_by(facts, text, net)  # the net's hits, each in its scope
     model_level = NONE
     unsure = False
     if score is not None:
@@ -152,7 +171,7 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
             evidence += [f"lowered:{why}" for why in lowered]
     if about and taxonomy.is_risk_evidence_intent(about[0]) and about[1] >= TOPIC_CONFIDENCE:
         evidence.append(f"topic:{about[0]}")
-        if not lowered and level == NONE:
+        if not lowered_by(facts) and level == NONE:  # the topic is the whole message's
             level, confidence = SERIOUS, round(float(about[1]), 3)
     if model_level != NONE and worse(model_level, level) != level:
         level, confidence = model_level, float(score)

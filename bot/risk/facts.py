@@ -204,7 +204,7 @@ class FactReader:
             if end < len(doc) and doc[end].lower_ in self.not_before[key]:
                 continue
             if fact.split(":")[0] in self.negatable and before is not None \
-                    and doc[before].lower_ in self.words["negations"]:
+                    and doc[before].lower_ in self.words["negations"] and not _conditional(doc, before):
                 negated.append((before, end))
                 continue
             kept.append((fact, start, end))
@@ -481,3 +481,10 @@ def shared_fact_reader() -> FactReader:
 
 def read_facts(text: str) -> Facts:
     return shared_fact_reader().read(text)
+
+
+def _conditional(doc, negation: int) -> bool:
+    """A negation inside a condition is a threat, not a denial: "if i dont pay him", "unless
+    you send more", "or else"."""
+    window = [t.lower_ for t in doc[max(0, negation - 4):negation]]
+    return "if" in window or "unless" in window or "or" in window
