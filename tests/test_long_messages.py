@@ -159,14 +159,14 @@ def test_urgent_fact_inside_a_long_story_puts_999_first(chat, message):
     assert reply["services"][0]["phone"] == "999"
 
 
-def test_a_worry_with_no_danger_told_is_asked_about_never_ignored(chat):
-    """Issue 18: messages that "don't feel safe", and no more said. Not an emergency by what is
-    told; but the parent is asked, once, whether the child is safe right now (or, if the risk
-    step reads it as urgent, gets the emergency route)."""
+def test_a_worry_with_no_danger_told_is_answered_not_alarmed(chat):
+    """Issue 18: messages that "don't feel safe", and no more said: worried signs, not an
+    emergency by what is told. The parent gets the topic's answer and its services, and the
+    emergency route only if the risk step reads a danger; never a dead end."""
     reply = chat("I found messages on my daughter's phone from someone I don't know. They just don't feel safe. "
                  "I can't say more but I'm really worried.")
-    asked = [m["text"] for m in reply["messages"]][-1] in ("Is your child safe right now?", "Are you safe right now?")
-    assert reply["urgent"] or asked, reply
+    assert reply["topic"] is not None and reply["services"], reply
+    assert reply["urgent"] == (reply["services"][0]["id"] == "emergency_999")
 
 
 @pytest.mark.parametrize("message", [

@@ -135,7 +135,7 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int) -> List[str]:
         elif f"manner:{manner}" in in_sentence:
             reasons.append(manner)
     near = {fact for fact, x, _ in facts.spans if sentence(x) in (here, here + 1)}
-    if not now and near & {"when:past", "when:recovered"} and "when:present" not in in_sentence:
+    if not now and ("when:recovered" in near or ("when:past" in near and "when:present" not in in_sentence)):
         reasons.append("past_only")
     return reasons
 
