@@ -145,7 +145,10 @@ class ActionRefine(Answer):
         if state.intent:
             return signpost_turn(dispatcher, tracker, state, state.intent, lead=content.conversation("detail_ack"))
         if tracker_state.cues(tracker).get("escalation") or tracker_state.safety_urgent(tracker):
-            return signpost_turn(dispatcher, tracker, state, "danger")
+            # No topic yet: the classifier's best topic for this message, else danger.
+            ranking = tracker.latest_message.get("intent_ranking") or []
+            likely = next((r["name"] for r in ranking if topic_for(r.get("name"))), None)
+            return signpost_turn(dispatcher, tracker, state, likely or "danger")
         reply = Reply(messages=[replies.message(content.conversation("detail_no_topic"), replies.menu_buttons())])
         if state.writer in ADULT_AUDIENCES:
             reply.messages.insert(0, replies.message(content.audience_ack(state.writer)))

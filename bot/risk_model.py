@@ -242,7 +242,3 @@ def default_reader():
     from bot.safety_net import shared_safety_net
 
     return reader_for(shared_safety_net(), read_facts)
-
-
-def optional_float(value) -> Optional[float]:
-    return None if value is None else float(value)

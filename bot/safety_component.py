@@ -18,8 +18,8 @@ Issue 10 (conversations that unfold), in this order:
   cannot place in a topic (DETAIL_TOPIC), or a new fact (a meeting, a threat, violence ...)
   it is not sure about (SURE_TOPIC) → `add_detail`,
   which re-answers the current topic with it (actions/unfold.py);
-all only when the net did not find a new danger, except the question (answered with the
-emergency line first).
+all only when the risk step did not find the message urgent, except the question and the new
+fact (answered with the emergency line first when it is).
 """
 from typing import Any, Dict, List, Optional
 
@@ -90,6 +90,9 @@ class SafetyNetClassifier(GraphComponent):
             msg.set(ENTITIES, (msg.get(ENTITIES) or []) + cues.entities(cues.spans(text)), add_to_output=True)
             intent: Optional[dict] = msg.get(INTENT)
             name = (intent or {}).get("name")
+            # The turn is read from the classifier's own intent and confidence, before an urgent
+            # message's topic is filled in below ("we're meeting on saturday" is a new fact).
+            turn = self._turn(language, cues, result, intent or {}, len(text.split()))
             if result.urgent and result.intent and (topic_for(name) is None or risk.topic) \
                     and topic_for(name) != topic_for(result.intent) and name != result.intent:
                 # Urgent with no topic ("danger now"), or a signed rule that knows the topic (an
@@ -108,7 +111,6 @@ class SafetyNetClassifier(GraphComponent):
                     {"name": taxonomy.primary_intent(topic), "confidence": 1.0, "overridden_by": "context_cues"},
                     add_to_output=True,
                 )
-            turn = self._turn(language, cues, result, msg.get(INTENT) or {}, len(text.split()))
             if turn:
                 msg.set(INTENT, {"name": turn, "confidence": 1.0, "overridden_by": "conversation"}, add_to_output=True)
             topic = topic_for((msg.get(INTENT) or {}).get("name"))
@@ -139,6 +141,10 @@ class SafetyNetClassifier(GraphComponent):
         unsure = topic_for(name) is None or (intent.get("confidence") or 0.0) < SURE_TOPIC
         if cues.question and words <= SHORT_WORDS["ask_question"] and (unsure or not result.urgent):
             return "ask_question"
+        if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
+            # A new fact (a meeting, a request for pictures ...): refined with the conversation
+            # so far, urgent or not; the refining answer keeps the risk step's urgency.
+            return "add_detail"
         if result.urgent:
             return None
         if cues.safe and words <= SHORT_WORDS["safe_now"]:
@@ -146,7 +152,5 @@ class SafetyNetClassifier(GraphComponent):
         # "i'm worried about my son" is testing the water (hesitation), even with a detail in it.
         guessing = name != "hesitation" and (topic_for(name) is None or (intent.get("confidence") or 0.0) < DETAIL_TOPIC)
         if cues.detail_only and guessing and words <= SHORT_WORDS["add_detail"]:
-            return "add_detail"
-        if cues.escalation and unsure and words <= SHORT_WORDS["add_detail"] * 2:
             return "add_detail"
         return None

@@ -30,6 +30,10 @@ RULE_CASES = {
         Facts(writer_age=14, other=F({"trusted"}), acts=F({"demand_images"}), images=True),
         Facts(writer_age=14, other=F({"trusted"}), images=True),  # "a photo of our teacher"
     ),
+    "adult_asks_child_for_images": (
+        Facts(writer_age=13, other=F({"stranger", "online"}), acts=F({"demand_images"}), images=True),
+        Facts(writer_age=13, other=F({"peer"}), acts=F({"demand_images"}), images=True),
+    ),
     "meeting_someone_from_online": (
         Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), when=F({"soon"}), subject="child"),
         Facts(child_age=13, other=F({"online"}), acts=F({"meeting_planned"}), manner=F({"project"}), subject="child"),
@@ -51,7 +55,7 @@ RULE_CASES = {
         Facts(acts=F({"cut"}), when=F({"past", "recovered"}), subject="writer"),
     ),
     "sextortion_in_progress": (
-        Facts(images=True, acts=F({"sent_images", "demand_money"})),
+        Facts(images=True, acts=F({"sent_images", "threat_to_share"})),
         Facts(images=True, acts=F({"sent_images", "demand_money"}), when=F({"recovered"})),
     ),
     "missing_now": (
