@@ -111,3 +111,10 @@ def test_a_crisis_intent_with_no_risk_gets_the_topics_general_answer():
     assert payload["urgent"] is False and payload["intent"] == "image_sharing"
     _, payload, _, _ = run(ActionSignpost(), tracker("sextortion", safety_urgent=True))
     assert payload["urgent"] is True and payload["intent"] == "sextortion"
+
+
+@pytest.mark.parametrize("message", ["i dont feel safe", "im not safe rn"])
+def test_not_safe_is_never_read_as_safe(chat, message):
+    reply = chat(message)
+    assert reply["urgent"] is True and reply["services"][0]["id"] == "emergency_999"
+    assert "glad you are safe" not in " ".join(m["text"] for m in reply["messages"])
