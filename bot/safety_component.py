@@ -93,8 +93,9 @@ class SafetyNetClassifier(GraphComponent):
             # The turn is read from the classifier's own intent and confidence, before an urgent
             # message's topic is filled in below ("we're meeting on saturday" is a new fact).
             turn = self._turn(language, cues, result, intent or {}, len(text.split()))
-            if result.urgent and result.intent and (topic_for(name) is None or risk.topic) \
-                    and topic_for(name) != topic_for(result.intent) and name != result.intent:
+            no_topic = topic_for(name) is None and name != result.intent
+            rule_topic = bool(risk.topic) and topic_for(name) != topic_for(result.intent)
+            if result.urgent and result.intent and (no_topic or rule_topic):
                 # Urgent with no topic ("danger now"), or a signed rule that knows the topic (an
                 # adult "boyfriend" of a 14-year-old is grooming, not relationship tips).
                 msg.set(
