@@ -215,6 +215,8 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     ("school is killing me. my suicidal thoughts are really bad this week", False),
     ("i moved schools and its hard. ive picked the spot where im going to end it all. "
      "how do i report a fake account?", False),
+    # a hit the net read from a normalised text, not found as written: never lowered
+    ("i don\u2019t want to live anymore. ive been clean for a year though", False),
 ])
 def test_lowering_is_read_where_it_is_said(text, lowered):
     from bot.risk.facts import read_facts

@@ -92,6 +92,8 @@ def lowered_by(facts: Facts, text: Optional[str] = None, net: Optional[SafetyRes
     matches, each hit is read in its own scope, and the hits are lowered only when every one
     of them is (otherwise the message as a whole)."""
     hits = _hit_positions(text, net) if facts.spans else []
+    if hits is None:
+        return ()  # a hit that cannot be placed ("kmsss" read as "kmss") is never lowered
     if not hits:
         manners = LOWERING_NOW if facts.when & {"now", "soon"} else LOWERING
         found = tuple(m for m in manners if m in facts.manner)
@@ -108,11 +110,14 @@ def lowered_by(facts: Facts, text: Optional[str] = None, net: Optional[SafetyRes
     return tuple(why)
 
 
-def _hit_positions(text: Optional[str], net: Optional[SafetyResult]) -> List[Tuple[int, int]]:
+def _hit_positions(text: Optional[str], net: Optional[SafetyResult]) -> Optional[List[Tuple[int, int]]]:
+    """Where each of the net's matches is in the text; None when one of them is not found (the
+    net reads a normalised text: straight quotes, "pleaseee" -> "pleasee")."""
     if not text or not net or not net.matches:
         return []
     lower = text.lower()
-    return [found.span() for match in net.matches for found in re.finditer(re.escape(match.lower()), lower)]
+    found = [[m.span() for m in re.finditer(re.escape(match.lower()), lower)] for match in net.matches]
+    return None if not all(found) else [span for spans in found for span in spans]
 
 
 def _sentence_of(text: str):
