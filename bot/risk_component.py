@@ -103,11 +103,7 @@ def train_model(examples_dir: Path, turns: List[risk_model.Example]) -> risk_mod
     risk_examples = risk_model.load_examples(examples_dir)
     if not risk_examples:
         raise ValueError(f"no risk examples in {examples_dir}")
-    examples = risk_examples + turns
-    kinds = [e.kind for e in examples]
-    texts, vectors, facts, urgent = risk_model.training_inputs(examples, risk_model.default_reader())
-    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, kinds)
-    thresholds = risk_model.choose_thresholds(scores, urgent, kinds)
+    trained = risk_model.cross_validate(risk_examples + turns)
     log.info("risk model: %d risk examples and %d conversation turns, thresholds urgent=%.3f ask=%.3f",
-             len(risk_examples), len(turns), thresholds.urgent, thresholds.ask)
-    return risk_model.RiskModel.fit(texts, vectors, facts, urgent, thresholds)
+             len(risk_examples), len(turns), trained.thresholds.urgent, trained.thresholds.ask)
+    return trained.fit()

@@ -196,6 +196,32 @@ def choose_thresholds(scores: np.ndarray, urgent: Sequence[bool], kinds: Optiona
                       ask=round(threshold_at(scores, urgent, ASK_FALSE_ALARMS), 4))
 
 
+@dataclass
+class CrossValidated:
+    """The training inputs, every example's out-of-fold score and the thresholds chosen on them:
+    what training fits on and what `make eval` draws (one recipe for both)."""
+    inputs: Tuple[List[str], np.ndarray, List[List[str]], List[bool]]
+    kinds: List[str]
+    scores: np.ndarray
+    thresholds: Thresholds
+
+    def fit(self) -> "RiskModel":
+        return RiskModel.fit(*self.inputs, thresholds=self.thresholds)
+
+    def risk_examples_only(self) -> Tuple[np.ndarray, List[bool]]:
+        """Scores and labels without the conversation turns (as the thresholds were chosen)."""
+        keep = [k != CONVERSATION_KIND for k in self.kinds]
+        urgent = self.inputs[3]
+        return self.scores[keep], [u for u, k in zip(urgent, keep) if k]
+
+
+def cross_validate(examples: Sequence[Example]) -> CrossValidated:
+    kinds = [e.kind for e in examples]
+    inputs = training_inputs(examples, default_reader())
+    scores = out_of_fold_scores(*inputs, kinds)
+    return CrossValidated(inputs, kinds, scores, choose_thresholds(scores, inputs[3], kinds))
+
+
 def mean_vectors(texts: Iterable[str]) -> np.ndarray:
     """The message vectors, as bot/sentence_features.py makes them (mean of its sentences)."""
     from bot.sentence_encoder import shared_encoder

@@ -135,13 +135,9 @@ def training_curve() -> Dict:
     examples = load_examples(TRAINING_DIR)
     turns = risk_model.conversation_examples(
         (e.intent, e.text) for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for e in load_file(path))
-    everything = examples + turns
-    kinds = [e.kind for e in everything]
-    texts, vectors, facts, urgent = risk_model.training_inputs(everything, risk_model.default_reader())
-    scores = risk_model.out_of_fold_scores(texts, vectors, facts, urgent, kinds)
-    thresholds = risk_model.choose_thresholds(scores, urgent, kinds)
-    risk_only = [k != risk_model.CONVERSATION_KIND for k in kinds]
-    scores, urgent = scores[risk_only], [u for u, keep in zip(urgent, risk_only) if keep]
+    trained = risk_model.cross_validate(examples + turns)
+    scores, urgent = trained.risk_examples_only()
+    thresholds = trained.thresholds
     return {"examples": len(examples), "turns": len(turns), "scores": scores.tolist(), "urgent": urgent,
             **risk_model.model_level_report(scores, urgent, thresholds)}
 
