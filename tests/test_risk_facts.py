@@ -56,6 +56,7 @@ def test_child_age(text, age):
 
 
 OTHER_AGE = [
+    ("his 18 and im 15 and my mum hates him", 18),  # "his" typed for "he's"
     ("im 15 and hes 19", 19),
     ("i'm 14 and he is twenty-one", 21),
     ("a 28 year old guy added me", 28),
@@ -114,6 +115,10 @@ def test_older_by(text, years):
 
 
 OTHER = [
+    ("the guy im talking to is about twice my age", {"adult"}),
+    ("she met a married man through the game", {"adult"}),
+    ("my online pal says we should meet", {"online"}),
+    ("its just a gaming friend from xbox", {"online"}),
     ("some grown man keeps messaging me", {"adult"}),
     ("hes at uni", {"adult"}),
     ("he drives and has his own flat", {"adult"}),
@@ -151,6 +156,10 @@ def test_who_the_other_person_is(text, other):
 
 
 FLAGS = [
+    ("we've been together since march", "romance"),
+    ("my parents hate him cos hes older", "romance"),
+    ("he made me go topless on facetime", "sexual"),
+    ("we video chat every night", "private_contact"),
     ("we've been going out for a month", "romance"),
     ("he says he loves me", "romance"),
     ("we kissed at the party", "romance"),
@@ -186,6 +195,14 @@ def test_no_flags(text):
 
 
 ACTS = [
+    ("he keeps making me take my top off on camera", "demand_images"),
+    ("he asked me to undress on video", "demand_images"),
+    ("an account keeps posting pictures of me", "threat_to_share"),
+    ("someone is sharing my nudes round the school", "threat_to_share"),
+    ("were gonna shoot the place up on friday", "threatened"),
+    ("he said he would bring a knife to school", "threatened"),
+    ("please come home, nobody is angry with you", "missing"),
+    ("im meeting my online pal at the station", "meeting_planned"),
     ("he wants £200 or he'll post them", "demand_money"),
     ("hes asking for money now", "demand_money"),
     ("he wants gift cards", "demand_money"),
@@ -242,6 +259,10 @@ def test_acts(text, act):
 
 @pytest.mark.parametrize("text,act", [
     ("i met him online", "met"),  # how they met, not a meeting
+    ("when i come home from school my mum is at work", "missing"),
+    ("we were posting pictures of our holiday", "threat_to_share"),
+    ("we're going to shoot a video for media studies", "threatened"),
+    ("my brother shot up about a foot this year", "threatened"),
     ("i took my meds this morning", "pills_taken"),
     ("my pal beat me at fifa", "hit"),
     ("im cutting my hair", "cut"),
@@ -268,6 +289,10 @@ def test_negated_acts_are_dropped(text, act):
 
 
 WHEN = [
+    ("he is threatening to put them online", "present"),
+    ("they keep messaging me at night", "present"),
+    ("a boy in our year killed himself in the summer", "past"),
+    ("her cousin took his own life", "past"),
     ("he's messaging me right now", "now"),
     ("it's happening rn", "now"),
     ("tonight he said", "now"),

@@ -22,6 +22,10 @@ RULE_CASES = {
         Facts(child_age=12, other=F({"family"}), sexual=True, subject="child"),
         Facts(child_age=12, other=F({"family"}), sexual=True, subject="child", manner=F({"hypothetical"})),
     ),
+    "adult_sexual_contact_in_private": (
+        Facts(other=F({"adult"}), sexual=True, private_contact=True, subject="writer"),  # no age given
+        Facts(writer_age=17, other=F({"adult"}), sexual=True, private_contact=True, subject="writer"),
+    ),
     "position_of_trust": (
         Facts(writer_age=15, other=F({"trusted"}), secrecy=True, private_contact=True),
         Facts(writer_age=15, other=F({"trusted"}), secrecy=True, when=F({"past", "recovered"})),

@@ -38,6 +38,7 @@ AGE_TOKEN = re.compile(r"^(\d{1,2})(yo|yrs?|y)$")  # "14yo", "14yrs"; "14y/o" is
 SCHOOL = re.compile(r"^([sp])([1-7])$")  # "s3", "p7"
 YEAR_TOKEN = re.compile(r"^(?:yr|year|y)-?(\d{1,2})$")  # "yr9", "year-9"
 WORD_CHAR = re.compile(r"\w")
+ENDS = {"and", "but", "so", "i", "im", "now", "or", "years", "yrs"}  # words that may follow "his 18"
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,8 @@ class FactReader:
             context = "was"
         elif before == "(" and after < n and doc[after].text == ")":
             context = "paren"
+        elif before == "his" and k == i - 1 and (after >= n or not doc[after].is_alpha or doc[after].lower_ in ENDS):
+            context = "his"  # "his 18 and i'm 15": "he's" as it is often typed
         else:
             return None
         return Mention(value, i, end, after, context)
@@ -343,8 +346,8 @@ class FactReader:
     def _owner(self, doc, mention: Mention) -> Tuple[Optional[str], Optional[str]]:
         """Whose age it is, as (kind of owner, gender): the noun just after ("a 19 year old
         guy", "an s2 pupil") or the noun, pronoun or "my" before ("my son is 14", "he's 19")."""
-        if mention.context == "decade":
-            return "other", None
+        if mention.context in ("decade", "his"):
+            return "other", "m" if mention.context == "his" else None
         w = self.words
         after = mention.after if mention.context in ("year_old", "school") and mention.after < len(doc) \
             and doc[mention.after].lower_ in self.owner else None

@@ -62,7 +62,9 @@ _CONDITIONS = {
     "about_a_child": lambda f, want: about_a_child(f) == bool(want),
     "other_adult": lambda f, want: f.adult_other == bool(want),
     "other_any": lambda f, roles: bool(f.other & set(roles)),
+    "child_under_or_unknown": lambda f, n: child_age(f) is None or child_age(f) < int(n),
     "facts_any": lambda f, flags: any(getattr(f, flag) for flag in flags),
+    "facts_all": lambda f, flags: all(getattr(f, flag) for flag in flags),
     "acts_any": lambda f, acts: bool(f.acts & set(acts)),
     "when_any": lambda f, marks: bool(f.when & set(marks)),
 }
@@ -72,7 +74,7 @@ def _rule(raw: Dict) -> Rule:
     unknown = set(raw["if"]) - set(_CONDITIONS)
     if unknown or raw["level"] not in LEVELS[1:]:
         raise ValueError(f"rule {raw['id']}: unknown condition {sorted(unknown)} or level {raw['level']}")
-    for flag in raw["if"].get("facts_any", []):
+    for flag in raw["if"].get("facts_any", []) + raw["if"].get("facts_all", []):
         if flag not in FLAGS:
             raise ValueError(f"rule {raw['id']}: unknown fact {flag}")
     return Rule(id=raw["id"], level=raw["level"], kind=raw["kind"], why=" ".join(raw["why"].split()),
