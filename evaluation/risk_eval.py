@@ -34,8 +34,8 @@ GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
 # What `make eval` enforces today: no worse than measured when the risk step landed (recall 0.931,
 # hard-negative false alarms 0.257), less one message's worth. Raise these as the step improves;
 # never lower them to let a change through.
-URGENT_RECALL_MIN = 0.92
-HARD_NEGATIVE_FALSE_ALARMS_MAX = 0.27
+URGENT_RECALL_MIN = 0.93
+HARD_NEGATIVE_FALSE_ALARMS_MAX = 0.25
 # Not urgent, but looking alarming: where a keyword or topic rule would call 999.
 HARD_NEGATIVE_KINDS = ("figure_of_speech", "past_and_over", "worried_signs", "ordinary_distress",
                        "question_or_project", "topic_question", "report_content", "age_gap_not_urgent",
