@@ -146,6 +146,22 @@ def emergency(audience: str, age: Optional[int] = None) -> str:
     )
 
 
+def talk_now_services(age: Optional[int] = None) -> List[str]:
+    """The line to talk to now for someone of this age: Childline under 19, else Samaritans and
+    Breathing Space (bot/services.yml age ranges)."""
+    if directory.get("childline").suits_age(age):
+        return ["childline"]
+    return ["samaritans", "breathing_space"]
+
+
+def rate_limited() -> str:
+    """The 429 text: the API does not know the age yet, so it names the line for each age."""
+    return _file("conversation")["rate_limited"].format(
+        childline_phone=directory.get("childline").phone,
+        samaritans_phone=directory.get("samaritans").phone,
+    )
+
+
 def all_services(audience: str, age: Optional[int] = None) -> List[str]:
     return list(block(_file("all_services"), audience, age))
 

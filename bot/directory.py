@@ -19,7 +19,7 @@ class Service:
     id: str
     name: str
     summary: str
-    url: str
+    url: Optional[str]  # null when the reference names a website only as text (the summary names it)
     source: str
     audiences: Tuple[str, ...] = ()
     ages: Optional[str] = None

@@ -4,7 +4,7 @@ Used by the Rasa actions (normal path) and by the API when the assistant fails (
 path), so both say the same things in the same order.
 """
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from bot import content, directory, taxonomy
 from bot.taxonomy import DEFAULT_AUDIENCE
@@ -18,7 +18,13 @@ EMERGENCY = "emergency_999"
 MAX_URGENT_STEPS = 5
 # The follow-up buttons under each answer: kind -> the intent its button sends (the titles are
 # in bot/content/conversation.yml, buttons).
-FOLLOW_UPS = {"steps": "followup_steps", "report": "followup_report", "talk": "followup_talk"}
+FOLLOW_UPS = {"steps": "followup_steps", "report": "followup_report", "talk": "followup_talk",
+              "more": "followup_more"}
+# The follow-ups every answer offers as buttons; "more" is offered only when cards were held back.
+BUTTON_KINDS = ("steps", "report", "talk")
+# A young person's topic answer shows the topic's best cards (the first in its ordered list, as
+# bot/content/<intent>.yml gives them) and a "More services" button for the rest (issue 19).
+BEST_CARDS = 3
 
 
 def message(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Dict:
@@ -83,11 +89,20 @@ def menu_buttons() -> List[Dict[str, str]]:
 
 
 def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
-    buttons = [button(content.button_title(kind), f"/{intent}") for kind, intent in FOLLOW_UPS.items()]
+    buttons = [button(content.button_title(kind), f"/{FOLLOW_UPS[kind]}") for kind in BUTTON_KINDS]
     buttons.append(button(content.button_title("something_else"), "/something_else"))
     if offer_audience:  # "I'm a parent or carer", "I'm a teacher or staff"
         buttons += [button(content.button_title(a), f"/{taxonomy.audience_intent(a)}") for a in taxonomy.ADULT_AUDIENCES]
     return buttons
+
+
+def best_cards(services: List[str], audience: str) -> Tuple[List[str], List[str]]:
+    """(shown, held back): a young person sees the topic's BEST_CARDS best services, the rest
+    behind "More services"; adults see them all. The emergency route is put in front later
+    (with_emergency) and is never held back."""
+    if audience != "young_person":
+        return services, []
+    return services[:BEST_CARDS], services[BEST_CARDS:]
 
 
 def _steps_text(guide: content.Guidance, topic: Optional[str], platform: Optional[str],
@@ -139,18 +154,22 @@ def signpost(
     if writer == "friend" and audience == "young_person" and not content.is_young_adult(audience, age):
         intro, steps = content.friend(intent, topic)
         guide = content.Guidance(intro, steps, guide.services, guide.what_next, guide.report)
-    services = for_age(guide.services, audience, age)
+    services, held_back = best_cards(for_age(guide.services, audience, age), audience)
     first = content.urgent_steps(danger, intent, audience, age) if urgent else []
     messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
     if guide.what_next:
         messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
-    messages.append(message(content.conversation("services_heading"), follow_up_buttons(offer_audience)))
+    buttons = follow_up_buttons(offer_audience)
+    if held_back:
+        buttons.insert(len(BUTTON_KINDS), button(content.button_title("more"), f"/{FOLLOW_UPS['more']}"))
+    messages.append(message(content.conversation("services_heading"), buttons))
     messages += other_topics(topic, also, runner_up)
     return _urgent_if(Reply(topic, False, messages, services, intent), urgent, audience, age)
 
 
 def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
-    """'What to do now', 'How to report' or 'Talk to someone now' for the last topic."""
+    """'What to do now', 'How to report', 'Talk to someone now' or 'More services' (the cards a
+    young person's answer held back; every card of the topic when none were) for the last topic."""
     audience = content.audience_or_default(audience)
     guide = content.guidance(intent, audience, age)
     services = for_age(guide.services, audience, age)
@@ -158,6 +177,9 @@ def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional
         text = _steps_text(guide, topic_of(intent), None)
     elif kind == "report":
         text = f"{content.conversation('report_heading')}\n{guide.report or guide.steps[-1]}"
+    elif kind == "more":
+        services = best_cards(services, audience)[1] or services
+        text = content.conversation("more_heading")
     else:  # talk: services someone can phone or text now
         talk = [s for s in emergency_first(services, audience, age) if directory.get(s).phone or directory.get(s).text]
         services, text = talk, content.conversation("talk_heading")
@@ -281,11 +303,16 @@ def safe_now(audience: str, age: Optional[int] = None) -> Reply:
                  services=for_age(content.crisis_services(audience, age), audience, age)[:2], intent="safe_now")
 
 
-def not_english(language: Optional[str] = None) -> Reply:
-    """A message not in English: in plain English, 999 and Childline first, always."""
+def not_english(language: Optional[str] = None, audience: Optional[str] = None,
+                age: Optional[int] = None) -> Reply:
+    """A message not in English: in plain English, 999 first, always; then the line for the
+    age (Childline under 19; Samaritans and, for 16 and over, Breathing Space from 19), as the
+    emergency line itself names it. Unknown audience: a young person."""
+    audience = content.audience_or_default(audience or "young_person")
     reply = Reply(messages=[message(content.conversation("not_english"), menu_buttons())],
-                  services=["childline"], intent="not_english", language=language)
-    return with_emergency(reply, "young_person")
+                  services=for_age(content.talk_now_services(age), "young_person", age),
+                  intent="not_english", language=language)
+    return with_emergency(reply, audience, age)
 
 
 def degraded(audience: Optional[str], urgent: bool, age: Optional[int] = None) -> Reply:

@@ -218,7 +218,7 @@ def test_cards_link_to_their_own_verified_pages_and_claims_have_their_limits():
     assert directory.get("police_scotland").hours is None
     assert "pass them on" in directory.get("stop_it_now").summary
     assert "report-remove" in directory.get("childline_report_remove").url
-    assert "nspcc" not in directory.get("internet_matters").url
+    assert "nspcc" not in (directory.get("internet_matters").url or "")
     assert "internetmatters.org" in directory.get("internet_matters").summary
     assert "not a support service" in directory.get("fearless").summary
 
@@ -345,8 +345,9 @@ def test_teachers_worried_about_extremist_memes():
 
 def test_breathing_space_and_victim_support_where_the_reference_puts_them():
     assert content.guidance("self_harm", "young_person").services[-1] == "breathing_space"
-    assert "breathing_space" in ids(replies.signpost("self_harm", "young_person", True, age=16))
-    assert "breathing_space" not in ids(replies.signpost("self_harm", "young_person", True, age=15))
+    # A young person's answer shows the 3 best cards; Breathing Space (16+) is under "More services".
+    assert "breathing_space" in ids(replies.follow_up("more", "self_harm", "young_person", True, age=16))
+    assert "breathing_space" not in ids(replies.follow_up("more", "self_harm", "young_person", True, age=15))
     assert "breathing_space" in content.guidance("self_harm", "young_person", 20).services
     for intent in ("scams_hacking", "sextortion", "image_sharing", "abuse_disclosure"):
         assert "victim_support_scotland" in content.guidance(intent, "young_person", 20).services, intent

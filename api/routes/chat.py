@@ -4,7 +4,7 @@ from fastapi.responses import JSONResponse
 
 from api import errors, metrics
 from api.schemas import SESSION_ID, ChatRequest, ChatResponse
-from bot import content, directory
+from bot import content
 
 router = APIRouter(prefix="/api/v1")
 # What of the action's reply (bot.replies.Reply.payload) the API contract returns.
@@ -13,7 +13,7 @@ REPLY_FIELDS = tuple(f for f in ChatResponse.__fields__ if f not in ("session_id
 
 def rate_limited(limit: str):
     metrics.RATE_LIMITED.labels(limit).inc()
-    text = content.conversation("rate_limited").format(childline_phone=directory.get("childline").phone)
+    text = content.rate_limited()
     response = errors.error_response(429, "rate_limited", text)
     response.headers["Retry-After"] = "60"
     return response
