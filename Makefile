@@ -24,7 +24,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup model validate eval test-stories clean content-report
+.PHONY: run test setup model validate eval test-stories clean content-report content-awaiting content-sign
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -72,12 +72,23 @@ test: model browser-deps redis-deps eval
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
-# One self-contained HTML page of every reply (topic x audience x urgent x age band, plus
-# follow-ups), with its cards, reading grade and the verified source of each contact, for a
-# safeguarding lead to read and sign off. Built from bot/replies.py: no model, no action server.
+# The review page a safeguarding lead signs (issue 19): every reply, its id, hash, sign-off
+# status, the file and key of each text, search and filters; opens with what changed since the
+# last sign-off. One self-contained HTML file. Built from bot/replies.py: no model, no action server.
 CONTENT_REPORT ?= results/content-report.html
 content-report: $(VENV)/.installed
 	$(PY) -m bot.content_report $(CONTENT_REPORT)
+
+# After changing a reply text: list every reply whose current text is unsigned as awaiting
+# sign-off in content-signoff.yml (commit it with the change).
+content-awaiting: $(VENV)/.installed
+	$(PY) -m bot.signoff awaiting
+
+# A safeguarding lead, after reading the page, signs everything awaiting at its current hash:
+#   make content-sign NAME="Full Name" ROLE="Child Protection Coordinator" [DATE=YYYY-MM-DD]
+content-sign: $(VENV)/.installed
+	@if [ -z "$(NAME)" ] || [ -z "$(ROLE)" ]; then echo 'usage: make content-sign NAME="Full Name" ROLE="Role" [DATE=YYYY-MM-DD]' >&2; exit 2; fi
+	$(PY) -m bot.signoff sign --name "$(NAME)" --role "$(ROLE)" $(if $(DATE),--date $(DATE))
 
 clean:
 	rm -rf $(VENV) build models results .pytest_cache
