@@ -13,7 +13,7 @@ has the topic's own young-person text for that kind: a kind that only falls back
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from bot import content, directory, replies, taxonomy
+from bot import content, replies, taxonomy
 from bot.taxonomy import AUDIENCES
 
 # Age bands a young person's age can fall in (the age changes which services and texts apply):
@@ -198,15 +198,15 @@ def anyone_cases() -> Iterator[Case]:
     section = "Conversation turns (not a topic)"
     for kind, label, reply in (
         ("not_english", "a message not in English", replies.not_english()),
+        ("not_english_19_plus", "a message not in English, aged 19 or over", replies.not_english(age=19)),
         ("clarify", "not understood", replies.clarify()),
         ("clarify_likely", "not understood, two likely topics", replies.clarify(["bullying", "grooming"])),
         ("menu", "“Something else”", replies.menu()),
     ):
         yield Case(f"conversation/anyone/{kind}", section, f"Anyone · {label}", reply, _facets("conversation", None, reply.urgent, kind))
     # The API's own error replies (api/routes/chat.py, api/errors.py): text only, no cards.
-    phone = directory.get("childline").phone
     for kind, label, text in (
-        ("rate_limited", "sending messages too fast (HTTP 429)", content.conversation("rate_limited").format(childline_phone=phone)),
+        ("rate_limited", "sending messages too fast (HTTP 429)", content.rate_limited()),
         ("internal_error", "an error in the API (HTTP 500)", content.conversation("internal_error")),
     ):
         yield Case(f"api/anyone/{kind}", "Errors the API answers itself", f"Anyone · {label}",

@@ -83,8 +83,8 @@ def every_reply():
     yield replies.clarify()
     yield replies.menu()
     yield replies.not_english()
-    phone = directory.get("childline").phone
-    yield replies.Reply(messages=[replies.message(content.conversation("rate_limited").format(childline_phone=phone))])
+    yield replies.not_english(age=19)
+    yield replies.Reply(messages=[replies.message(content.rate_limited())])
 
 
 def test_every_reply_appears_on_the_page(boxes):
