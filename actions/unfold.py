@@ -38,12 +38,31 @@ def concern_of(tracker: Tracker) -> Optional[str]:
     return tracker_state.cues(tracker).get("concern")
 
 
+def top_intent(tracker: Tracker) -> Optional[str]:
+    """The classifier's own first intent (before the conversation turn replaced it)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return ranking[0].get("name") if ranking else None
+
+
 def message_topic(tracker: Tracker) -> Optional[str]:
     """The topic intent the classifier is fairly sure this message is about, if any."""
     for ranked in tracker.latest_message.get("intent_ranking") or []:
         if topic_for(ranked.get("name")):
             return ranked["name"] if (ranked.get("confidence") or 0.0) >= MESSAGE_TOPIC else None
     return None
+
+
+# Private contact: messages, DMs, adding on an app (a coach or teacher contacting a pupil).
+PRIVATE_CONTACT = re.compile(r"\b(messag\w*|dm\w*|text\w*|snap\w*|insta\w*|whatsapp\w*|add(ed|s|ing)? me|follow(s|ed|ing)? me|"
+                             r"chat\w* to me|private\w*|secret\w*)\b", re.I)
+
+
+def position_of_trust(tracker: Tracker, cues: Dict) -> bool:
+    """An adult in a position of trust (teacher, coach, tutor) contacting a young person
+    privately: a grooming concern, never bullying (unless bullying is named)."""
+    text = tracker.latest_message.get("text") or ""
+    return cues.get("person") == "teacher" and cues.get("audience") != "professional" \
+        and bool(PRIVATE_CONTACT.search(text)) and not re.search(r"bull", text, re.I)
 
 
 def _int(value) -> Optional[int]:
@@ -127,6 +146,8 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"), safety_urgent)
     if safety_urgent and state.intent and topic_for(intent) is None:
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
+    if topic_for(intent) == "bullying" and position_of_trust(tracker, cues):
+        intent = "grooming"  # a coach or teacher privately messaging a pupil is not bullying
     urgent = safety_urgent or escalation_urgent or state.urgent
     if not urgent:
         # Texts written for a crisis answer only a crisis ("what is sextortion?" is a question).
@@ -195,8 +216,11 @@ class ActionAnswerQuestion(Answer):
         cues = tracker_state.cues(tracker)
         kind = cues.get("question") or "tell_parents"
         urgent = tracker_state.safety_urgent(tracker) or state.urgent
-        if kind in ("find_out", "anonymous") and ABOUT_THIS_CHAT.search(tracker.latest_message.get("text") or ""):
-            # "will the police be told about this chat" is about this assistant's privacy
+        about_chat = ABOUT_THIS_CHAT.search(tracker.latest_message.get("text") or "") or (
+            not state.intent and not tracker_state.situation(tracker) and top_intent(tracker) == "ask_privacy")
+        if kind in ("find_out", "anonymous") and about_chat:
+            # "will the police be told about this chat", or "will my parents find out" before any
+            # worry was told: about this assistant's privacy
             reply = keep_urgent(replies.small_talk("ask_privacy", audience=audience_of(state), age=state.age), state)
             send(dispatcher, reply)
             return state_events(state)

@@ -22,6 +22,9 @@ TOPICS = ["bullying", "image_sharing", "sextortion", "grooming", "self_harm", "r
 def all_answers():
     for block, intents in QUESTIONS.items():
         for intent, answers in intents.items():
+            if isinstance(answers, str):  # a flat block: kind -> text
+                yield f"{block}.{intent}", answers
+                continue
             for kind, text in answers.items():
                 yield f"{block}.{intent}.{kind}", text
 
@@ -99,7 +102,7 @@ def test_each_kind_has_its_own_answer_for_every_topic_and_audience(kind, audienc
     """Never the 'should i tell my parents' fallback for another question."""
     fallback_key = "tell_parents" if audience == "young_person" and age < 18 else "report"
     block = "young_adult" if age >= 18 else ("adult" if audience != "young_person" else "young_person")
-    fallback = QUESTIONS[block]["any"][fallback_key]
+    fallback = content.question(fallback_key, None, audience, age)
     for intent in TOPICS:
         answer = content.question(kind, intent, audience, age)
         assert answer and (kind == fallback_key or answer != fallback), (kind, intent, audience, age)
@@ -195,3 +198,11 @@ def test_forwarding_to_my_mates_is_not_a_friend_helping_a_friend():
 @pytest.mark.parametrize("text", ["my football coach keeps messaging me on snap", "my pe teacher dms me"])
 def test_an_adult_in_a_position_of_trust_is_read_as_such(text):
     assert shared_context_cues().read(text).person == "teacher"
+
+
+@pytest.mark.parametrize("name", content.situations())
+def test_situation_texts_never_promise_no_trouble(name):
+    """services.md rule 6: never 'you won't get in trouble', not even 'for telling'."""
+    data = yaml.safe_load(open(CONTENT_DIR / "situations" / f"{name}.yml", encoding="utf-8"))
+    joined = yaml.safe_dump(data).lower()
+    assert "won't get in trouble" not in joined and "wont get in trouble" not in joined
