@@ -63,6 +63,10 @@ class ActionSetAudience(Answer):
         state = unfold.heard(tracker)
         if audience != "young_person" or state.writer != "friend":
             state = unfold.State(**{**state.as_dict(), "writer": audience})
+        concern = unfold.concern_of(tracker) or unfold.message_topic(tracker)
+        if concern:
+            # "i'm 19 and i feel really low": the detail is kept, and the concern is answered.
+            return unfold.signpost_turn(dispatcher, tracker, state, concern) + [SlotSet("audience", audience)]
         last_intent = tracker.get_slot("last_intent")
         if last_intent:
             reply = replies.signpost(last_intent, audience, urgent=state.urgent, age=state.age, writer=state.writer)

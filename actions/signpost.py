@@ -1,4 +1,5 @@
 """Signposting: picks guidance and services by topic intent, audience, age and urgency."""
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -7,10 +8,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
 from actions.dispatch import Answer, send
-from bot import replies, taxonomy
+from bot import content, replies, taxonomy
 from bot.conversation_state import State
 from bot.replies import Reply
 
+# "show me all services", "list every helpline": all of them even in a conversation about a worry.
+ALL_SERVICES = re.compile(r"\b(all|every|list|whole)\b", re.I)
 # intent -> kind of follow-up (the one list is replies.FOLLOW_UPS)
 FOLLOW_UP_KINDS = {intent: kind for kind, intent in replies.FOLLOW_UPS.items()}
 
@@ -36,25 +39,42 @@ class ActionSignpost(Answer):
 
 
 class ActionFollowUp(Answer):
-    """The buttons under each answer: what to do now, how to report, talk to someone now."""
+    """The buttons under each answer (and the same typed): what to do now, how to report (with
+    the app's report button, "how do i report it on snapchat"), talk to someone now. "Talk to
+    someone" before any topic gets the lines anyone can call now."""
 
     def name(self) -> Text:
         return "action_follow_up"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        last_intent = tracker.get_slot("last_intent")
-        if not last_intent:
-            send(dispatcher, replies.clarify())
-            return []
         state = unfold.heard(tracker)
         kind = FOLLOW_UP_KINDS.get(tracker_state.intent(tracker), "steps")
-        reply = replies.follow_up(kind, last_intent, unfold.audience_of(state), urgent=state.urgent, age=state.age)
+        last_intent = tracker.get_slot("last_intent")
+        if not last_intent:
+            if kind != "talk":
+                send(dispatcher, unfold.keep_urgent(replies.clarify(), state))
+                return unfold.state_events(state)
+            reply = replies.talk_to_someone(unfold.audience_of(state), state.urgent, state.age)
+        else:
+            reply = replies.follow_up(kind, last_intent, unfold.audience_of(state), urgent=state.urgent, age=state.age,
+                                      platform=state.app)
         send(dispatcher, reply)
         return unfold.state_events(state)
 
 
 class ActionShowServices(unfold.Turn):
+    """'Show me all services' (the button, or typed with "all"); typed in a conversation about a
+    worry ("who can i contact", "where can i get help"), the lines for that worry, with the
+    button for all of them."""
+
     action_name = "action_show_services"
 
     def reply(self, tracker: Tracker, state: State) -> Reply:
-        return unfold.keep_urgent(replies.all_services(unfold.audience_of(state), state.age), state)
+        text = tracker.latest_message.get("text") or ""
+        audience = unfold.audience_of(state)
+        if state.intent and not text.startswith("/") and not ALL_SERVICES.search(text):
+            reply = replies.follow_up("talk", state.intent, audience, urgent=state.urgent, age=state.age)
+            reply.messages[-1]["buttons"].append(
+                replies.button(content.button_title("all_services"), "/show_services"))
+            return reply
+        return unfold.keep_urgent(replies.all_services(audience, state.age), state)

@@ -7,6 +7,7 @@ keeps the emergency line first while the conversation is urgent (`keep_urgent`),
 `state_events(state)` so the state is kept for the next turn. `Turn` does all three for an
 action that answers with one reply and leaves the state as it heard it.
 """
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -23,6 +24,45 @@ from bot.risk.assess import Risk, with_conversation
 from bot.risk.facts import Facts
 from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES, DEFAULT_AUDIENCE, topic_for
 from bot.uncertainty import likely_topics, runner_up
+
+
+# "will the police be told about this chat": a question about this assistant, not the topic.
+ABOUT_THIS_CHAT = re.compile(r"\b(this|the) (chat|conversation|bot|app here)\b|\bwhat i (write|say|type) here\b", re.I)
+# The classifier's topic for a message, when it is at least this sure.
+MESSAGE_TOPIC = 0.4
+
+
+def concern_of(tracker: Tracker) -> Optional[str]:
+    """A worry said beside something else ("i'm 19 and i feel really low", "i'm safe now, i just
+    feel really low"): the context cues' concern (bot/context_patterns.yml, concerns)."""
+    return tracker_state.cues(tracker).get("concern")
+
+
+def top_intent(tracker: Tracker) -> Optional[str]:
+    """The classifier's own first intent (before the conversation turn replaced it)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return ranking[0].get("name") if ranking else None
+
+
+def message_topic(tracker: Tracker) -> Optional[str]:
+    """The topic intent the classifier is fairly sure this message is about, if any."""
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        if topic_for(ranked.get("name")):
+            return ranked["name"] if (ranked.get("confidence") or 0.0) >= MESSAGE_TOPIC else None
+    return None
+
+
+# Private contact: messages, DMs, adding on an app (a coach or teacher contacting a pupil).
+PRIVATE_CONTACT = re.compile(r"\b(messag\w*|dm\w*|text\w*|snap\w*|insta\w*|whatsapp\w*|add(ed|s|ing)? me|follow(s|ed|ing)? me|"
+                             r"chat\w* to me|private\w*|secret\w*)\b", re.I)
+
+
+def position_of_trust(tracker: Tracker, cues: Dict) -> bool:
+    """An adult in a position of trust (teacher, coach, tutor) contacting a young person
+    privately: a grooming concern, never bullying (unless bullying is named)."""
+    text = tracker.latest_message.get("text") or ""
+    return cues.get("person") == "teacher" and cues.get("audience") != "professional" \
+        and bool(PRIVATE_CONTACT.search(text)) and not re.search(r"bull", text, re.I)
 
 
 def _int(value) -> Optional[int]:
@@ -106,6 +146,8 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"), safety_urgent)
     if safety_urgent and state.intent and topic_for(intent) is None:
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
+    if topic_for(intent) == "bullying" and position_of_trust(tracker, cues):
+        intent = "grooming"  # a coach or teacher privately messaging a pupil is not bullying
     urgent = safety_urgent or escalation_urgent or state.urgent
     if not urgent:
         # Texts written for a crisis answer only a crisis ("what is sextortion?" is a question).
@@ -119,7 +161,9 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
             intent, audience_of(state), urgent=urgent, offer_audience=offer_audience, age=state.age,
             platform=state.app, also=tracker.latest_message.get("also"),
             runner_up=runner_up(tracker.latest_message.get("intent_ranking"), replies.topic_of(intent)),
-            danger=danger or escalation_danger, writer=state.writer,
+            danger=danger or escalation_danger,
+            # "i forwarded her nudes to my mates": a situation is the writer's own, never a friend's
+            writer=None if intent in content.situations() else state.writer,
         )
     if lead:
         reply.messages.insert(1 if reply.urgent else 0, replies.message(lead))
@@ -149,6 +193,9 @@ class ActionRefine(Answer):
             ranking = tracker.latest_message.get("intent_ranking") or []
             likely = next((r["name"] for r in ranking if topic_for(r.get("name"))), None)
             return signpost_turn(dispatcher, tracker, state, likely or "danger")
+        concern = concern_of(tracker)
+        if concern:  # "im 15 and depressed": the concern, not "what is happening?"
+            return signpost_turn(dispatcher, tracker, state, concern)
         reply = Reply(messages=[replies.message(content.conversation("detail_no_topic"), replies.menu_buttons())])
         if state.writer in ADULT_AUDIENCES:
             reply.messages.insert(0, replies.message(content.audience_ack(state.writer)))
@@ -157,17 +204,31 @@ class ActionRefine(Answer):
 
 
 class ActionAnswerQuestion(Answer):
-    """'should i just pay', 'will i get in trouble' ... answered for the current topic."""
+    """'should i just pay', 'will i get in trouble', 'who can i talk to' ... answered for the
+    current topic, or the situation the conversation is in (someone else's nude, a witness, my
+    own thoughts), the audience and the age."""
 
     def name(self) -> Text:
         return "action_answer_question"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
-        kind = tracker_state.cues(tracker).get("question") or "tell_parents"
-        intent = state.intent or (tracker.latest_message.get("safety") or {}).get("intent")
+        cues = tracker_state.cues(tracker)
+        kind = cues.get("question") or "tell_parents"
         urgent = tracker_state.safety_urgent(tracker) or state.urgent
-        reply = replies.answer_question(kind, intent, audience_of(state), urgent, state.age)
+        about_chat = ABOUT_THIS_CHAT.search(tracker.latest_message.get("text") or "") or (
+            not state.intent and not tracker_state.situation(tracker) and top_intent(tracker) == "ask_privacy")
+        if kind in ("find_out", "anonymous") and about_chat:
+            # "will the police be told about this chat", or "will my parents find out" before any
+            # worry was told: about this assistant's privacy
+            reply = keep_urgent(replies.small_talk("ask_privacy", audience=audience_of(state), age=state.age), state)
+            send(dispatcher, reply)
+            return state_events(state)
+        # This message's situation ("i forwarded her nude, will i get in trouble"), else the
+        # conversation's topic, else what this message is about.
+        intent = (tracker_state.situation(tracker) or state.intent
+                  or (tracker.latest_message.get("safety") or {}).get("intent") or message_topic(tracker))
+        reply = replies.answer_question(kind, intent, audience_of(state), urgent, state.age, platform=state.app)
         send(dispatcher, reply)
         return state_events(State(**{**state.as_dict(), "intent": intent or state.intent,
                                      "risk": risk_after(reply.urgent, intent, state.risk)}))
@@ -184,16 +245,19 @@ class ActionHesitation(Turn):
 
 
 class ActionSafeNow(Answer):
-    """'i'm safe now': the emergency line stops leading every answer."""
+    """'i'm safe now': the emergency line stops leading every answer; the support for the worry
+    stays ("it's ok i'm safe now, i just feel really low" gets the self-harm lines for the age)."""
 
     def name(self) -> Text:
         return "action_safe_now"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
-        send(dispatcher, replies.safe_now(audience_of(state), state.age))
-        calm = "concern" if state.intent else "none"
-        return state_events(State(**{**state.as_dict(), "risk": calm}))
+        concern = concern_of(tracker)
+        send(dispatcher, replies.safe_now(audience_of(state), state.age, intent=state.intent, concern=concern))
+        intent = concern or state.intent
+        calm = "concern" if intent else "none"
+        return state_events(State(**{**state.as_dict(), "intent": intent, "risk": calm}))
 
 
 class ActionNotEnglish(Answer):

@@ -116,17 +116,24 @@ def urgent_steps(danger: Optional[str], intent: str, audience: str, age: Optiona
 
 
 def question(kind: str, intent: Optional[str], audience: str, age: Optional[int] = None) -> str:
-    """The answer to a question inside the current topic (bot/content/questions.yml)."""
+    """The answer to a question inside the current topic (bot/content/questions.yml): the
+    audience's block (young_adult for a young person aged 18+, adult for a parent or staff),
+    then the intent's or situation's answers, then (for a topic intent only) the topic's, then
+    `any`. A situation never falls back to its topic's answers: "will i get in trouble" after
+    forwarding someone else's nude is not the answer for the one whose picture was shared."""
     data = _file("questions")
     if is_young_adult(audience, age):
-        return data["young_adult"].get(kind) or data["young_adult"]["report"]
-    if audience_or_default(audience) != "young_person":
-        return data["adult"].get(kind) or data["adult"]["report"]
-    for key in (intent, situation_topic(intent), "any"):
-        answers = data["young_person"].get(key or "") or {}
-        if kind in answers:
-            return answers[kind]
-    return data["young_person"]["any"]["tell_parents"]
+        answers = data["young_adult"]
+    elif audience_or_default(audience) != "young_person":
+        answers = data["adult"]
+    else:
+        answers = data["young_person"]
+    keys = (intent, "any") if intent in situations() else (intent, situation_topic(intent), "any")
+    for key in keys:
+        block_ = answers.get(key or "") or {}
+        if kind in block_:
+            return block_[kind]
+    return answers["any"]["tell_parents" if answers is data["young_person"] else "report"]
 
 
 def friend(intent: Optional[str], topic: Optional[str]) -> Tuple[str, List[str]]:

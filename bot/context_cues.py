@@ -57,7 +57,9 @@ class Cues:
     subject: Optional[str] = None  # child, pupil, friend, sibling (None: the writer, or not said)
     subject_age: Optional[int] = None  # "she's 14", "my daughter is 12"
     escalation: Optional[str] = None  # meeting, threat, violence, image_request, money_demand
-    question: Optional[str] = None  # pay, trouble, tell_parents, report, anonymous, delete, school, block
+    question: Optional[str] = None  # pay, trouble, tell_parents, report, anonymous, delete, school, block,
+    # find_out, first, call, fault, talk, steps (issue 19)
+    concern: Optional[str] = None  # issue 19: a topic intent said beside something else ("i just feel really low")
     safe: bool = False  # "i'm safe now"
     detail_only: bool = False  # nothing but details (an age, an app, who the other person is)
     _phrases: Optional[Dict[str, str]] = field(default=None, compare=False, repr=False)  # entity -> text
@@ -66,7 +68,7 @@ class Cues:
         return {"audience": self.audience, "age": self.age, "platform": self.platform, "person": self.person,
                 "situation": self.situation, "subject": self.subject, "subject_age": self.subject_age,
                 "escalation": self.escalation, "question": self.question, "safe": self.safe,
-                "detail_only": self.detail_only}
+                "detail_only": self.detail_only, "concern": self.concern}
 
     def entities(self, spans: Optional[Dict[str, Tuple[int, int]]] = None) -> List[Dict]:
         """age/platform/person as Rasa entities; with `start`/`end` (characters in the message)
@@ -93,6 +95,9 @@ class Cues:
         return found
 
 
+# Question kinds that win over another kind found earlier in the same message ("should i delete,
+# block or report first" is about the order, not about deleting).
+PRIORITY_QUESTIONS = ("first",)
 # Kinds of cue that are details of the situation (what refinement is made of).
 DETAIL_KINDS = ("audience", "platform", "person", "subject")
 SUBJECT_WORDS = {"son": "child", "daughter": "child", "child": "child", "kid": "child", "stepson": "child",
@@ -122,7 +127,7 @@ class ContextCues:
         groups = [("audience", config["audience"]), ("platform", config["platforms"]), ("person", config["persons"]),
                   ("situation", config.get("situations") or {}), ("subject", config.get("subjects") or {}),
                   ("escalation", config.get("escalation") or {}), ("question", config.get("questions") or {}),
-                  ("safe", {"yes": config.get("safe") or []})]
+                  ("safe", {"yes": config.get("safe") or []}), ("concern", config.get("concerns") or {})]
         for kind, mapping in groups:
             for value, phrases in mapping.items():
                 key = f"{kind}:{value}"
@@ -139,6 +144,8 @@ class ContextCues:
         phrases: Dict[str, str] = {}
         for match_id, start, end in sorted(self.phrases(doc), key=lambda m: m[1]):
             kind, value = self.labels[self.nlp.vocab.strings[match_id]]
+            if kind == "question" and value in PRIORITY_QUESTIONS:
+                found[kind] = value  # "should i delete, block or report first" is about the order
             found.setdefault(kind, value)
             if kind in ("platform", "person") and found[kind] == value:
                 phrases.setdefault(kind, doc[start:end].text)
@@ -180,11 +187,12 @@ class ContextCues:
         details = any(found.get(k) for k in ("platform", "person", "subject")) or age is not None \
             or subject_age is not None
         rest = [t for i, t in enumerate(doc) if i not in covered and not t.is_punct and t.lower_ not in FILLER]
-        detail_only = details and len(rest) <= 1 and not found.get("escalation") and not found.get("question")
+        detail_only = details and len(rest) <= 1 and not found.get("escalation") and not found.get("question") \
+            and not found.get("concern")
         return Cues(audience=audience, age=age if whose != "child" else age, platform=found.get("platform"),
                     person=found.get("person"), situation=found.get("situation"), subject=found.get("subject"),
                     subject_age=subject_age, escalation=found.get("escalation"), question=found.get("question"),
-                    safe="safe" in found, detail_only=detail_only, _phrases=phrases)
+                    safe="safe" in found, detail_only=detail_only, concern=found.get("concern"), _phrases=phrases)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,9 @@ OLDER = {"adult", "stranger"}
 # A new fact → the safety-net category whose urgent steps fit it (bot/content/urgent_steps.yml).
 ESCALATION_DANGER = {"meeting": "meeting", "threat": "violence_threat", "violence": "physical_abuse",
                      "image_request": "strip_request", "money_demand": "sextortion"}
+# Situations about the writer's own actions or thoughts (bot/content/situations/): "my mates"
+# in "i forwarded her nudes to my mates" does not make the writer a friend helping a friend.
+OWN_SITUATIONS = {"someone_elses_image", "own_sexual_thoughts"}
 # Topics where a planned meeting is a danger (not a meeting with a friend from class).
 MEETING_TOPICS = {"grooming", "exploitation"}
 
@@ -63,6 +66,8 @@ def heard(state: State, cues: Dict, audience: Optional[str] = None) -> State:
     changes = {}
     stated = audience or cues.get("audience")
     subject = cues.get("subject")
+    if cues.get("situation") in OWN_SITUATIONS:
+        subject = None  # "i forwarded her nudes to my mates": the mates are not who it is about
     if subject:
         changes["subject"] = subject
         if subject in ("friend", "sibling") and state.writer in (None, "young_person") and stated in (None, "young_person"):

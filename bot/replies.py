@@ -25,6 +25,8 @@ BUTTON_KINDS = ("steps", "report", "talk")
 # A young person's topic answer shows the topic's best cards (the first in its ordered list, as
 # bot/content/<intent>.yml gives them) and a "More services" button for the rest (issue 19).
 BEST_CARDS = 3
+# "Talk to someone now" outside an emergency: at least this many lines, the worry's own first.
+TALK_LINES = 4
 
 
 def message(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Dict:
@@ -167,23 +169,50 @@ def signpost(
     return _urgent_if(Reply(topic, False, messages, services, intent), urgent, audience, age)
 
 
-def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
+def _talk_services(services: List[str], audience: str, age: Optional[int], urgent: bool) -> List[str]:
+    """Of these services, those someone can phone or text now. Urgent: 999 first (and Childline
+    or Samaritans); otherwise the worry's own lines, never the emergency card; none at all: the
+    audience's crisis lines without the police."""
+    chosen = emergency_first(services, audience, age) if urgent else list(services)
+    crisis = [s for s in for_age(content.crisis_services(audience, age), audience, age) if s != "police_scotland"]
+    talk = [s for s in chosen if directory.get(s).phone or directory.get(s).text]
+    if urgent:
+        return talk
+    # The worry's own lines, then the audience's lines to talk anything through (Childline for
+    # a young person, Samaritans at 19+, the NSPCC Helpline for an adult) when missing.
+    return (talk + [s for s in crisis if s not in talk])[:max(len(talk), TALK_LINES)]
+
+
+def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional[int] = None,
+              platform: Optional[str] = None) -> Reply:
     """'What to do now', 'How to report', 'Talk to someone now' or 'More services' (the cards a
-    young person's answer held back; every card of the topic when none were) for the last topic."""
+    young person's answer held back; every card of the topic when none were) for the last topic
+    (or situation), audience and age; `platform`: the app, whose report button the answer names."""
     audience = content.audience_or_default(audience)
     guide = content.guidance(intent, audience, age)
     services = for_age(guide.services, audience, age)
+    topic = topic_of(intent)
     if kind == "steps":
-        text = _steps_text(guide, topic_of(intent), None)
+        text = _steps_text(guide, topic, platform)
     elif kind == "report":
         text = f"{content.conversation('report_heading')}\n{guide.report or guide.steps[-1]}"
+        if platform and taxonomy.is_reportable(topic):
+            text += "\n" + content.conversation("platform_step").format(platform=platform)
     elif kind == "more":
         services = best_cards(services, audience)[1] or services
         text = content.conversation("more_heading")
-    else:  # talk: services someone can phone or text now
-        talk = [s for s in emergency_first(services, audience, age) if directory.get(s).phone or directory.get(s).text]
-        services, text = talk, content.conversation("talk_heading")
-    reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
+    else:  # talk: services someone can phone or text now, for this worry
+        services, text = _talk_services(services, audience, age, urgent), content.conversation("talk_heading")
+    reply = Reply(topic, False, [message(text, follow_up_buttons(False))], services, intent)
+    return _urgent_if(reply, urgent, audience, age)
+
+
+def talk_to_someone(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
+    """'Who can I talk to' before any topic: the lines anyone can phone or text now, for this
+    audience and age, and the topics to say more."""
+    audience = content.audience_or_default(audience)
+    services = _talk_services(for_age(content.all_services(audience, age), audience, age), audience, age, urgent)
+    reply = Reply(None, False, [message(content.conversation("talk_heading"), menu_buttons())], services, "talk")
     return _urgent_if(reply, urgent, audience, age)
 
 
@@ -267,11 +296,33 @@ def _urgent_if(reply: Reply, urgent: bool, audience: Optional[str], age: Optiona
     return with_emergency(reply, audience, age) if urgent else reply
 
 
+# Every kind of question inside a topic (the `questions` cues of bot/context_patterns.yml).
+QUESTION_KINDS = ("pay", "trouble", "tell_parents", "report", "anonymous", "delete", "school", "block",
+                  "find_out", "first", "call", "fault", "talk", "steps")
+# Questions answered with the topic's own follow-up: "who can i talk to", "who do i tell" (the
+# talk-to-someone lines for this worry), "what now" (what to do now).
+QUESTION_FOLLOW_UPS = {"talk": "talk", "steps": "steps"}
+
+
 def answer_question(kind: str, intent: Optional[str], audience: str, urgent: bool,
-                    age: Optional[int] = None) -> Reply:
+                    age: Optional[int] = None, platform: Optional[str] = None) -> Reply:
     """A question inside the current topic ("should i just pay") answered from
-    bot/content/questions.yml, then the topic's services and the follow-up buttons."""
+    bot/content/questions.yml for the topic or situation, audience and age, then the topic's
+    services and the follow-up buttons. "Who can I talk to" and "what now" get the topic's own
+    follow-up; before any topic, "who can I talk to" gets the lines anyone can call now."""
     audience = content.audience_or_default(audience)
+    if kind in QUESTION_FOLLOW_UPS:
+        if intent:
+            reply = follow_up(QUESTION_FOLLOW_UPS[kind], intent, audience, urgent, age, platform)
+        elif kind == "talk":
+            reply = talk_to_someone(audience, urgent, age)
+        else:
+            return _urgent_if(clarify(), urgent, audience, age)
+        if kind == "talk":  # who to tell, for this worry, before the lines
+            at = 1 if reply.urgent else 0
+            heading = reply.messages[at]["text"]
+            reply.messages[at]["text"] = f"{content.question(kind, intent, audience, age)}\n{heading}"
+        return reply
     services = for_age(content.guidance(intent, audience, age).services, audience, age) if intent else []
     text = f"{content.conversation('question_heading')}\n{content.question(kind, intent, audience, age)}"
     reply = Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], services, intent)
@@ -297,10 +348,20 @@ def hesitation(audience: str, urgent: bool, age: Optional[int] = None) -> Reply:
     return _urgent_if(reply, urgent, audience, age)
 
 
-def safe_now(audience: str, age: Optional[int] = None) -> Reply:
+def safe_now(audience: str, age: Optional[int] = None, intent: Optional[str] = None,
+             concern: Optional[str] = None) -> Reply:
+    """'i'm safe now' ends the emergency line, not the support: the lines to talk to for the
+    current topic (`intent`), never the police card. A concern said with it ("i'm safe now, i
+    just feel really low") is answered too: glad you are safe, then that worry's answer."""
     audience = content.audience_or_default(audience)
-    return Reply(messages=[message(content.conversation("safe_now"), follow_up_buttons(False))],
-                 services=for_age(content.crisis_services(audience, age), audience, age)[:2], intent="safe_now")
+    glad = message(content.conversation("safe_now"), follow_up_buttons(False))
+    if concern:
+        reply = signpost(concern, audience, urgent=False, age=age)
+        reply.messages.insert(0, message(content.conversation("safe_now")))
+        reply.intent = concern
+        return reply
+    services = for_age(content.guidance(intent, audience, age).services, audience, age) if intent else []
+    return Reply(topic_of(intent), False, [glad], _talk_services(services, audience, age, False)[:4], "safe_now")
 
 
 def not_english(language: Optional[str] = None, audience: Optional[str] = None,

@@ -161,7 +161,7 @@ CONVERSATIONS = {
     ],
     "bullying: five questions": [
         ("people in my class keep posting mean stuff about me", dict(topic="bullying")),
-        ("will they know it was me", dict(topic="bullying", has="Apps don't tell people")),
+        ("will they know it was me", dict(topic="bullying", has="Apps don't usually show who made a report")),
         ("should i delete it", dict(topic="bullying", has="Don't delete it yet")),
         ("can the school do anything", dict(topic="bullying", has="Every school in Scotland")),
         ("should i tell my parents", dict(topic="bullying", has="talk to the school")),
@@ -236,7 +236,7 @@ CONVERSATIONS = {
     "not English mid-conversation keeps the topic": [
         ("people keep posting mean stuff about me online", dict(topic="bullying")),
         ("Nie wiem co robić, proszę pomóż mi", dict(has="only understand English", urgent=True)),
-        ("will they know it was me", dict(topic="bullying", has="Apps don't tell people")),
+        ("will they know it was me", dict(topic="bullying", has="Apps don't usually show who made a report")),
     ],
 }
 
