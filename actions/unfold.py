@@ -267,5 +267,6 @@ class ActionNotEnglish(Answer):
         return "action_not_english"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        send(dispatcher, replies.not_english(tracker.latest_message.get("language")))
+        state = heard(tracker)
+        send(dispatcher, replies.not_english(tracker.latest_message.get("language"), audience_of(state), state.age))
         return []

@@ -287,3 +287,14 @@ def test_not_english_is_counted_in_metrics_without_text(chat, scrape):
     line = next(l for l in metrics.splitlines() if l.startswith('signpost_chat_language_total{language="polish"}'))
     assert float(line.split()[-1]) >= 1
     assert "wiadomości" not in metrics
+
+
+def test_not_english_after_the_age_is_known_gives_the_line_for_that_age(chat):
+    """19 and over: Samaritans, not Childline (which is for under-19s); before the age, Childline."""
+    first = chat("Potrzebuję pomocy, ktoś wysyła mi okropne wiadomości")
+    assert "childline" in {c["id"] for c in first["services"]}
+    told = chat("im 19", session_id=first["session_id"])
+    again = chat("Potrzebuję pomocy, ktoś wysyła mi okropne wiadomości", session_id=told["session_id"])
+    ids = {c["id"] for c in again["services"]}
+    assert "samaritans" in ids and "childline" not in ids, ids
+    assert again["services"][0]["id"] == "emergency_999"
