@@ -195,6 +195,8 @@ def test_no_flags(text):
 
 
 ACTS = [
+    ("lately ive been hitting myself when i get angry", "cut"),  # self-injury by hitting is self-harm
+    ("he punches himself in the head when hes upset", "cut"),
     ("he keeps making me take my top off on camera", "demand_images"),
     ("he asked me to undress on video", "demand_images"),
     ("an account keeps posting pictures of me", "threat_to_share"),
