@@ -121,7 +121,7 @@ def test_each_text_shows_the_file_and_key_it_comes_from(boxes):
     assert "<code>bot/content/grooming.yml</code> parent.intro" in box
     assert "<code>bot/content/conversation.yml</code> steps_heading" in box
     box = next(b for b in boxes if "<code>bullying/young_person.18/not-urgent/question.block</code>" in b)
-    assert "<code>bot/content/questions.yml</code> young_adult.block" in box
+    assert "<code>bot/content/questions.yml</code> young_adult.any.block" in box
 
 
 def test_every_text_in_the_content_files_is_on_the_page(boxes):

@@ -150,7 +150,7 @@ def test_talk_before_any_topic_gets_lines_to_call_not_a_dead_end():
 # ---- safe now ends the emergency line, not the support ---------------------------------------------
 @pytest.mark.parametrize("age,lines,never", [
     (15, {"childline", "shout", "samaritans"}, {"police_scotland", "emergency_999", "breathing_space"}),
-    (17, {"childline", "shout", "samaritans", "breathing_space"}, {"police_scotland", "emergency_999"}),
+    (17, {"childline", "shout", "samaritans"}, {"police_scotland", "emergency_999"}),
     (19, {"samaritans", "shout", "breathing_space"}, {"childline", "police_scotland", "emergency_999"}),
 ])
 def test_safe_now_but_feeling_low_gets_the_self_harm_support_for_the_age(age, lines, never):
@@ -158,6 +158,14 @@ def test_safe_now_but_feeling_low_gets_the_self_harm_support_for_the_age(age, li
     assert not reply.urgent and reply.topic == "self_harm"
     assert "glad you are safe" in reply.messages[0]["text"]
     assert lines <= set(reply.services) and not never & set(reply.services), reply.services
+
+
+def test_safe_now_at_17_keeps_breathing_space_behind_more_services():
+    """A young person sees the 3 best cards; Breathing Space (16+) is one tap away, not lost."""
+    reply = replies.safe_now("young_person", 17, intent="self_harm", concern="self_harm")
+    assert "/followup_more" in {b["payload"] for m in reply.messages for b in m["buttons"]}
+    more = replies.follow_up("more", "self_harm", "young_person", urgent=False, age=17)
+    assert "breathing_space" in more.services
 
 
 def test_safe_now_keeps_the_topic_s_lines_not_the_police_card():
