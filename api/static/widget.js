@@ -1,6 +1,6 @@
-/*! Online safety signposting widget 1.1.0 (issues 5, 11, 12, 13).
+/*! Online safety signposting widget 1.2.0 (issues 5, 11, 12, 13, 20).
  * One tag on a school page (example.com stands for the assistant's own host):
- *   <script src="https://example.com/widget/1.1.0/widget.js" defer
+ *   <script src="https://example.com/widget/1.2.0/widget.js" defer
  *           data-school-name="..." data-school-contact="..." data-school-contact-how="..."></script>
  * All data- attributes are optional: data-audience (who is asking: an audience id the API lists),
  * data-accent (#rrggbb), data-position (right | left), data-school-name, data-school-contact,
@@ -14,7 +14,7 @@
 (function () {
   "use strict";
 
-  var VERSION = "1.1.0";
+  var VERSION = "1.2.0";
   if (document.querySelector("[data-signpost-widget]")) return; // the tag was added twice
 
   // ---- configuration (data- attributes on the script tag) --------------------------------
