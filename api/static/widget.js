@@ -454,12 +454,23 @@
     return known(state.audience) || known(config.audience);
   }
 
-  function schoolCard() {
+  // How to reach the school's contact, in the words for who is asking: data-school-contact-how
+  // is for the default audience (pupils); data-school-contact-how-<audience id> (e.g. -parent)
+  // for another. An adult is never told a pupil's way ("at break or lunch"): no override, no text.
+  function contactHow(audience) {
+    if (!audience || audience.isDefault) return config.contactHow;
+    if (typeof audience.id !== "string" || !audience.id) return "";
+    return clean(cfg["schoolContactHow" + audience.id.charAt(0).toUpperCase() + audience.id.slice(1)], 400);
+  }
+
+  function schoolCard(audience) {
     var card = el("div", "card school");
-    card.appendChild(el("h3", null, "Talk to someone at your school"));
+    var pupil = !audience || audience.isDefault;
+    card.appendChild(el("h3", null, pupil ? "Talk to someone at your school" : "Contact the school"));
     var who = "You can talk to " + config.contact + (config.schoolName ? " at " + config.schoolName : "") + ".";
     card.appendChild(el("p", null, who));
-    if (config.contactHow) card.appendChild(el("p", null, config.contactHow));
+    var how = contactHow(audience);
+    if (how) card.appendChild(el("p", null, how));
     var links = el("div", "links");
     var tel = dialable(config.contactPhone);
     if (tel) links.appendChild(link("tel:" + tel, "Call " + config.contactPhone));
@@ -617,16 +628,16 @@
     return group;
   }
 
-  // The school's own contact: on every topic reply before the national services, and on
-  // every urgent reply (topic or not) right after the emergency (999) card.
+  // The school's own contact (when the reply says so: see schoolDue), before the national
+  // services, or right after the emergency (999) card of an urgent reply.
   function cards(group, r) {
-    var school = config.contact && (r.topic || r.urgent);
+    var school = config.contact && r.school;
     var schoolAt = r.urgent && r.services.length && r.services[0].phone === EMERGENCY.phone ? 1 : 0;
     r.services.forEach(function (s, i) {
-      if (school && i === schoolAt) group.appendChild(schoolCard());
+      if (school && i === schoolAt) group.appendChild(schoolCard(r.audience));
       group.appendChild(serviceCard(s));
     });
-    if (school && r.services.length <= schoolAt) group.appendChild(schoolCard());
+    if (school && r.services.length <= schoolAt) group.appendChild(schoolCard(r.audience));
   }
 
   function entryNode(entry) {
@@ -712,6 +723,15 @@
     };
   }
 
+  // The school card is shown once in a conversation (it came back on every turn): on the first
+  // topic or urgent reply, and once more on the first urgent reply if it was shown before one.
+  function schoolDue(reply) {
+    if (!reply.topic && !reply.urgent) return false;
+    var shown = state.entries.filter(function (e) { return e.who === "bot" && e.reply.school; });
+    if (!shown.length) return true;
+    return reply.urgent && !shown.some(function (e) { return e.reply.urgent; });
+  }
+
   // ---- talking to the API --------------------------------------------------------------------
   var busy = false;
   var exiting = false;
@@ -782,7 +802,11 @@
           return;
         }
         if (SESSION_ID.test(data.session_id || "")) state.sessionId = data.session_id;
-        append({ who: "bot", reply: pickReply(data, audiences) });
+        var reply = pickReply(data, audiences);
+        reply.school = schoolDue(reply);
+        var id = knownAudience(audiences);
+        reply.audience = id ? { id: id, isDefault: !!audiences[0] && audiences[0].id === id } : null;
+        append({ who: "bot", reply: reply });
       })
       .catch(function (err) {
         if (exiting) return Promise.resolve();

@@ -366,15 +366,22 @@ def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
     expect(card).to_contain_text("Guidance Base (Room 14)")
 
 
-def test_school_contact_on_every_urgent_reply_even_without_a_topic(visit):
+def test_school_contact_shown_once_and_on_the_first_urgent_reply(visit):
+    """Issue 20: the school card came back on every turn; now once, plus the first urgent
+    reply (right after the 999 card) if it was shown before one, as issue 11 asked."""
     page = visit.page
     open_chat(page)
-    send(page, "i want to kill myself")
-    again = send(page, "you misunderstood, that's not what i meant")  # urgent, no topic
-    parts = reply_parts(again)
+    topic = send(page, "someone hacked my tiktok")
+    expect(topic.locator(".school")).to_have_count(1)
+    again = send(page, "they are still posting as me")
+    expect(again.locator(".school")).to_have_count(0)
+    urgent = send(page, "i want to kill myself")
+    parts = reply_parts(urgent)
     assert parts[:2] == ["calls", "msg bot urgent"], parts
     assert parts.index("card emergency") < parts.index("card school"), parts
-    expect(again.locator(".msg").first.get_by_role("link", name="999", exact=True)).to_have_attribute("href", "tel:999")
+    expect(urgent.locator(".msg").first.get_by_role("link", name="999", exact=True)).to_have_attribute("href", "tel:999")
+    later = send(page, "you misunderstood, that's not what i meant")  # urgent again: not again
+    expect(later.locator(".school")).to_have_count(0)
 
 
 def test_school_contact_only_on_topic_replies(visit):

@@ -331,3 +331,38 @@ def test_close_keeps_the_chat_end_chat_forgets_it(visit):
     assert json.loads(stored(page) or "{}").get("entries", []) == []
     expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()  # still open
     expect(page.locator(".reply")).to_have_count(0)
+
+
+# ---- the school card speaks to who is asking ----------------------------------------------------
+@pytest.mark.parametrize("audience,heading,how", [
+    ("young_person", "Talk to someone at your school", "at break or lunch"),
+    ("parent", "Contact the school", "Phone the school office"),
+    ("professional", "Contact the school", "the same day"),
+])
+def test_school_card_by_audience(visit, audience, heading, how):
+    page = visit.page
+    page.route("/school-card", lambda route: route.fulfill(status=200, content_type="text/html", body=(
+        f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
+        f'data-audience="{audience}" data-school-contact="Mrs A. Reid" data-school-contact-how="Find her at break or lunch." '
+        'data-school-contact-how-parent="Phone the school office." data-school-contact-how-professional="Tell her the same day.">'
+        '</script><p>School page</p></html>')))
+    page.goto("/school-card")
+    open_panel(page)
+    card = send(page, "someone is posting mean things about me online").locator(".school")
+    expect(card.get_by_role("heading")).to_have_text(heading)
+    expect(card).to_contain_text(how)
+    if audience != "young_person":
+        expect(card).not_to_contain_text("break or lunch")
+
+
+def test_an_adult_without_their_own_wording_gets_no_pupil_wording(visit):
+    page = visit.page
+    page.route("/school-card-2", lambda route: route.fulfill(status=200, content_type="text/html", body=(
+        f'<!doctype html><html lang="en"><title>t</title><script src="/widget/{WIDGET_VERSION}/widget.js" defer '
+        'data-audience="parent" data-school-contact="Mrs A. Reid" data-school-contact-how="Find her at break or lunch.">'
+        '</script><p>School page</p></html>')))
+    page.goto("/school-card-2")
+    open_panel(page)
+    card = send(page, "my son is being bullied online").locator(".school")
+    expect(card).to_contain_text("You can talk to Mrs A. Reid.")
+    expect(card).not_to_contain_text("break or lunch")

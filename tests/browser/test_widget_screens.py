@@ -37,7 +37,11 @@ BEFORE = "1.1.0"  # the frozen widget before issue 20, measured for comparison o
 SCHOOL = ('data-accent="#00594f" data-school-name="Glenview High School" '
           'data-school-contact="Mrs A. Reid, Depute Head Teacher and our Child Protection Co-ordinator" '
           'data-school-contact-how="Find her in the Guidance Base (Room 14) at break or lunch, or ask any teacher '
-          'or the school office to fetch her. You can also speak to your Guidance teacher."')
+          'or the school office to fetch her. You can also speak to your Guidance teacher." '
+          'data-school-contact-how-parent="Phone the school office and ask for Mrs Reid, or ask your child\'s Guidance '
+          'teacher to pass on a message. If you think your child is in danger now, call 999." '
+          'data-school-contact-how-professional="Pass any concern to Mrs Reid the same day, as our child protection '
+          'procedures say; if she is not in school, to the Head Teacher, Mr D. Campbell."')
 
 CASES = {
     "urgent": ("young_person", "i want to kill myself", None),
