@@ -136,7 +136,7 @@
     ".msg p{margin:0 0 6px}",
     ".msg p:last-child,.msg ul:last-child{margin-bottom:0}",
     ".msg ul{margin:0 0 6px;padding-left:1.25em;white-space:normal}",
-    ".msg li{margin:0 0 4px}",
+    ".msg li{margin:0 0 2px}",
     // A reply's start takes focus on a touch screen only so a screen reader reads from there.
     ".msg:focus,.msg:focus-visible{outline:none!important;box-shadow:none!important}",
     ".calls{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 10px}",
@@ -769,6 +769,7 @@
     var body = payload ? { payload: payload } : { message: message };
     var controller = "AbortController" in window ? new AbortController() : null;
     var timer = null;
+    var slow = null;
     var response = null;
     var audiences = [];
     loadFromApi()
@@ -781,6 +782,8 @@
         if (audience) body.audience = audience;
         if (state.sessionId) body.session_id = state.sessionId;
         timer = controller && setTimeout(function () { controller.abort(); }, TURN_TIMEOUT_MS);
+        // A slow answer: while still waiting, the emergency number is said (the status is announced).
+        slow = setTimeout(function () { setStatus("Still waiting for a reply. If you are in danger now, call 999.", true); }, 8000);
         return fetch(API + "/api/v1/chat", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
@@ -816,6 +819,7 @@
       })
       .then(function () {
         clearTimeout(timer);
+        clearTimeout(slow);
         busy = false;
         setStatus("");
       });
