@@ -141,3 +141,10 @@ chaos: model redis-deps
 # An interrupted retrain keeps the previous model instead of make deleting it (make still
 # retrains next time, since the inputs stay newer than it).
 .PRECIOUS: $(MODEL)
+
+# Issue 20, for review: screenshots of the urgent reply, a topic reply for each audience, a
+# follow-up and the widget's failure reply, at 360x740 (touch) and 1280x800, for this widget and
+# the frozen 1.1.0 ("-before-1.1.0"), with the measured heights in results/screens/measurements.json.
+.PHONY: screens
+screens: model browser-deps
+	$(PY) -m pytest -q tests/browser/test_widget_screens.py

@@ -5,28 +5,14 @@ test server is answered locally or refused, and recorded so tests can assert on 
 """
 import functools
 import threading
-from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import List, Sequence
 
 import pytest
 
-from api.routes.pages import WIDGET_VERSION
 from api.processes import free_port, start_api
+from api.routes.pages import WIDGET_VERSION
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Visit, open_visit
 from tests.support import ARTIFACTS, METRICS_TOKEN, MODEL
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-# What production serves (api/security.py); added here to any page that lacks it, so these
-# tests also prove the widget works without inline scripts or styles.
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-)
 
 
 @pytest.fixture(scope="module")
@@ -74,67 +60,22 @@ def school_site(live_server, school_port, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright_driver():
+    """One Playwright per module (two at once cannot run): every browser of a module is launched from it."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     # Module scope: Playwright's own event loop is gone before any asyncio test runs.
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield playwright
 
 
-@dataclass
-class Visit:
-    """One browser tab on the test server, with what it requested and reported."""
-    page: object
-    base: str
-    requests: List[str] = field(default_factory=list)
-    offsite: List[str] = field(default_factory=list)
-    console_errors: List[str] = field(default_factory=list)
-    page_errors: List[str] = field(default_factory=list)
-    dialogs: List[str] = field(default_factory=list)
-
-
-def open_visit(browser, base: str, width: int = 1280, height: int = 800, also: Sequence[str] = (), **options) -> Visit:
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, base_url=base, locale="en-GB",
-        service_workers="block", **options,
-    )
-    page = context.new_page()
-    visit = Visit(page=page, base=base)
-
-    def refuse_offsite(route):
-        visit.offsite.append(route.request.url)
-        route.abort()
-
-    def is_page(url: str) -> bool:  # only pages: API calls (and the exit's keepalive DELETE) go straight through
-        if not url.startswith(base + "/"):
-            return False
-        path = url[len(base):].split("?")[0].split("#")[0]
-        return path in ("", "/") or path.startswith("/demo/")
-
-    def ensure_csp(route):
-        response = route.fetch()
-        headers = dict(response.headers)
-        headers.setdefault("content-security-policy", STRICT_CSP)
-        route.fulfill(response=response, headers=headers)
-
-    allowed = tuple(origin + "/" for origin in (base, *also))
-    context.route(lambda url: not url.startswith(allowed), refuse_offsite)
-    context.route(is_page, ensure_csp)
-    context.on("request", lambda r: visit.requests.append(f"{r.method} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(m.text))
-    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
-
-    def on_dialog(dialog):
-        visit.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    return visit
+@pytest.fixture(scope="module")
+def browser(playwright_driver):
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
