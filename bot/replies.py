@@ -99,11 +99,9 @@ def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
 
 
 def best_cards(services: List[str], audience: str) -> Tuple[List[str], List[str]]:
-    """(shown, held back): a young person sees the topic's BEST_CARDS best services, the rest
-    behind "More services"; adults see them all. The emergency route is put in front later
-    (with_emergency) and is never held back."""
-    if audience != "young_person":
-        return services, []
+    """(shown, held back): everyone sees the topic's BEST_CARDS best services (first in its
+    ordered list for the audience), the rest behind "More services": a reply read on a phone.
+    The emergency route is put in front later (with_emergency) and is never held back."""
     return services[:BEST_CARDS], services[BEST_CARDS:]
 
 
@@ -157,11 +155,15 @@ def signpost(
         intro, steps = content.friend(intent, topic)
         guide = content.Guidance(intro, steps, guide.services, guide.what_next, guide.report)
     services, held_back = best_cards(for_age(guide.services, audience, age), audience)
-    first = content.urgent_steps(danger, intent, audience, age) if urgent else []
-    messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
-    if guide.what_next:
-        messages.append(message(f"{content.conversation('what_next_heading')}\n{guide.what_next}"))
-    buttons = follow_up_buttons(offer_audience)
+    if urgent:  # the steps for the danger are the answer: all of them, at once
+        first = content.urgent_steps(danger, intent, audience, age)
+        messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
+    else:  # a phone in a hurry: what it is and the one thing to do now; the rest on request
+        text = f"{guide.intro}\n{content.conversation('first_step_heading')} {guide.steps[0]}"
+        if platform and taxonomy.is_reportable(topic):
+            text += "\n" + content.conversation("platform_step").format(platform=platform)
+        messages = [message(text)]
+    buttons = follow_up_buttons(offer_audience and not urgent)
     if held_back:
         buttons.insert(len(BUTTON_KINDS), button(content.button_title("more"), f"/{FOLLOW_UPS['more']}"))
     messages.append(message(content.conversation("services_heading"), buttons))
@@ -194,6 +196,8 @@ def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional
     topic = topic_of(intent)
     if kind == "steps":
         text = _steps_text(guide, topic, platform)
+        if guide.what_next:
+            text += f"\n{content.conversation('what_next_heading')}\n{guide.what_next}"
     elif kind == "report":
         text = f"{content.conversation('report_heading')}\n{guide.report or guide.steps[-1]}"
         if platform and taxonomy.is_reportable(topic):

@@ -46,8 +46,10 @@ def test_bullying_reply_is_not_urgent_and_offers_audience_buttons():
     texts, payload, _, messages = run(ActionSignpost(), tracker("bullying"))
     assert payload == {**payload, "topic": "bullying", "urgent": False}
     assert "999" not in texts[0]
-    assert 2 <= len(texts[1].splitlines()) - 1 <= 4, "two to four concrete steps"
+    # A phone in a hurry: what it is and the one thing to do now; the other steps on request.
+    assert "Start here:" in texts[0] and len(texts[0].split()) <= 80
     payloads = [b["payload"] for m in messages for b in (m.get("buttons") or [])]
+    assert "/followup_steps" in payloads
     assert "/audience_parent" in payloads and "/audience_professional" in payloads
 
 

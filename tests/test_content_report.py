@@ -117,8 +117,10 @@ def test_no_meaningless_question_pairs(page):
 
 def test_each_text_shows_the_file_and_key_it_comes_from(boxes):
     box = next(b for b in boxes if "<code>grooming/parent/not-urgent/answer</code>" in b)
-    assert "<code>bot/content/grooming.yml</code> parent.steps, step 4" in box
     assert "<code>bot/content/grooming.yml</code> parent.intro" in box
+    assert "<code>bot/content/grooming.yml</code> parent.steps, step 1" in box  # the one thing to do now
+    box = next(b for b in boxes if "<code>grooming/parent/not-urgent/button.steps</code>" in b)
+    assert "<code>bot/content/grooming.yml</code> parent.steps, step 4" in box  # the rest, on request
     assert "<code>bot/content/conversation.yml</code> steps_heading" in box
     box = next(b for b in boxes if "<code>bullying/young_person.18/not-urgent/question.block</code>" in b)
     assert "<code>bot/content/questions.yml</code> young_adult.any.block" in box

@@ -111,8 +111,9 @@ def test_a_suicidal_19_year_old_gets_adult_routes_not_childline():
 def test_a_young_adult_with_images_shared_gets_the_revenge_porn_helpline(intent):
     for age in (18, 20, 25):
         reply = replies.signpost(intent, "young_person", False, age=age)
-        assert "revenge_porn_helpline" in ids(reply) and "Revenge Porn Helpline" in reply_text(reply)
-        assert "childline_report_remove" not in ids(reply) and "Report Remove" not in reply_text(reply)
+        steps = replies.follow_up("steps", intent, "young_person", False, age=age)  # the details, on request
+        assert "revenge_porn_helpline" in ids(reply) and "Revenge Porn Helpline" in reply_text(steps)
+        assert "childline_report_remove" not in ids(reply) and "Report Remove" not in reply_text(reply) + reply_text(steps)
     assert "revenge_porn_helpline" not in ids(replies.signpost(intent, "young_person", False, age=15))
 
 
@@ -266,7 +267,8 @@ def test_api_are_you_a_bot_for_a_parent(chat):
 @pytest.mark.parametrize("audience", ADULT_AUDIENCES)
 def test_prevent_consent_is_said_once(audience):
     reply = replies.signpost("radicalisation", audience, False)
-    sentences = re.split(r"(?<=[.!?])\s+", reply_text(reply) + " " + " ".join(
+    steps = replies.follow_up("steps", "radicalisation", audience, False)  # the details, on request
+    sentences = re.split(r"(?<=[.!?])\s+", reply_text(reply) + " " + reply_text(steps) + " " + " ".join(
         directory.get(s).summary for s in reply.services))
     consent = [s for s in sentences if re.search(r"voluntary|must (agree|consent)|consent to", s, re.I)]
     assert len(consent) == 1, consent

@@ -44,7 +44,7 @@ def test_a_changed_text_fails_the_check_and_says_which_command_to_run(monkeypatc
     _edited_grooming(monkeypatch)
     found = signoff.problems(manifest)
     changed = {line.split(":")[0] for line in found}
-    assert "grooming/parent/not-urgent/answer" in changed and "grooming/parent/urgent/button.steps" in changed
+    assert "grooming/parent/urgent/answer" in changed and "grooming/parent/not-urgent/button.steps" in changed
     assert all(rid.startswith("grooming/parent/") for rid in changed), changed
     message = signoff.explain(found)
     assert "make content-awaiting" in message and "make content-sign NAME=" in message

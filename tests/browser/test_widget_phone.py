@@ -242,8 +242,9 @@ def test_reopened_chat_shows_the_latest_message(visit):
 def test_bullets_are_a_real_list_and_each_message_is_announced_once(visit):
     page = visit.page
     open_chat(page)
-    with page.expect_response("**/api/v1/chat") as answer:
-        reply = send(page, "some1 keeps sending me hate on snap")
+    send(page, "some1 keeps sending me hate on snap")
+    with page.expect_response("**/api/v1/chat") as answer:  # the steps, on request, are a list
+        reply = send(page, "what can i do")
     data = answer.value.json()
     bullets = sum(line.lstrip().startswith("•") for m in data["messages"] for line in m["text"].split("\n"))
     assert bullets > 0

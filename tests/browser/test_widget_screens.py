@@ -77,17 +77,10 @@ MEASURE = """() => {
 
 _results = {}
 
-# The topic limits depend on the server's reply shape (issue 20's "short first message, then at
-# most 3 cards"), which is being built outside the widget. With today's texts the first card is
-# 750-1150 px down (intro, 4-6 steps and "What happens next" come first), so these fail as
-# expected; strict: once the shape lands they pass, and this marker must then go.
-SERVER_SHAPE = pytest.mark.xfail(strict=True, reason="the first card is below the first screen until the "
-                                 "server's phone reply shape (issue 20) lands")
-
-
 def case_params():
-    for name in CASES:
-        yield pytest.param(name, marks=SERVER_SHAPE) if name.startswith("topic") else name
+    # The topic limits hold since the server's phone reply shape (issue 20: what it is and the
+    # one thing to do now, then at most 3 cards, the steps on request) landed.
+    yield from CASES
 
 
 def embed_page(page, version, audience):
