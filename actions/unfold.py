@@ -165,6 +165,13 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
             # "i forwarded her nudes to my mates": a situation is the writer's own, never a friend's
             writer=None if intent in content.situations() else state.writer,
         )
+    shown = list(tracker.get_slot("shown_cards") or [])
+    if not reply.urgent:  # cards already shown are not shown again unless asked
+        fresh = [s for s in reply.services if s not in shown]
+        if lead and intent == state.intent and _same_answer(reply, tracker, intent):
+            reply, lead = replies.detail_answer(intent, fresh), None  # never the same reply again
+        else:
+            reply.services = fresh
     if lead:
         reply.messages.insert(1 if reply.urgent else 0, replies.message(lead))
     ask = (risk.unsure or intent == "danger") and not reply.urgent and not tracker.get_slot("risk_asked")
@@ -174,7 +181,18 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     if intent == "danger" and not reply.urgent:
         intent = state.intent  # nothing was answered: the topic so far stays
     state = State(**{**state.as_dict(), "intent": intent, "risk": risk_after(reply.urgent, intent, state.risk)})
-    return state_events(state) + [SlotSet("risk_facts", facts.as_dict())] + ([SlotSet("risk_asked", True)] if ask else [])
+    shown += [s for s in reply.services if s not in shown]
+    return state_events(state) + [SlotSet("risk_facts", facts.as_dict()), SlotSet("shown_cards", shown)] + (
+        [SlotSet("risk_asked", True)] if ask else [])
+
+
+def _same_answer(reply: Reply, tracker: Tracker, intent: str) -> bool:
+    """Whether the detail left the words of the answer as they were before it (the age can change
+    the texts for 18+, the app adds its report button)."""
+    before = current_state(tracker)
+    earlier = replies.signpost(intent, audience_of(before), urgent=False, age=before.age, platform=before.app,
+                               writer=None if intent in content.situations() else before.writer)
+    return [m["text"] for m in earlier.messages[:1]] == [m["text"] for m in reply.messages[:1]]
 
 
 class ActionRefine(Answer):

@@ -148,6 +148,11 @@ def addition_cases() -> Iterator[Case]:
         reply.messages.insert(0, replies.message(content.conversation("detail_ack")))
         yield Case(f"{intent}/{who.slug}/not-urgent/answer.after-detail", section,
                    f"{who.label} · re-answered after a detail (“she's 14”)", reply, {**facets, "kind": "answer.after-detail"})
+        for kind, label, cards in (("detail-same", "a detail that changes nothing (“it's on snapchat” again)", []),
+                                   ("detail-new-cards", "a detail that adds cards (a new age)",
+                                    replies.signpost(intent, who.audience, False).services[:1])):
+            yield Case(f"{intent}/{who.slug}/not-urgent/answer.{kind}", section, f"{who.label} · {label}",
+                       replies.detail_answer(intent, cards), {**facets, "kind": f"answer.{kind}"})
         reply = replies.ask_safe(replies.signpost(intent, who.audience, False), who.audience)
         yield Case(f"{intent}/{who.slug}/not-urgent/answer.ask-safe", section,
                    f"{who.label} · the risk step is unsure: “are you safe?”", reply, {**facets, "kind": "answer.ask-safe"})

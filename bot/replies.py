@@ -171,6 +171,13 @@ def signpost(
     return _urgent_if(Reply(topic, False, messages, services, intent), urgent, audience, age)
 
 
+def detail_answer(intent: str, new_cards: List[str]) -> Reply:
+    """A detail that leaves the answer as it was: a short acknowledgement, and only the cards it
+    adds (a new age can add Samaritans), never the same reply again."""
+    text = content.conversation("detail_new_cards" if new_cards else "detail_same")
+    return Reply(topic_of(intent), False, [message(text, follow_up_buttons(False))], new_cards, intent)
+
+
 def _talk_services(services: List[str], audience: str, age: Optional[int], urgent: bool) -> List[str]:
     """Of these services, those someone can phone or text now. Urgent: 999 first (and Childline
     or Samaritans); otherwise the worry's own lines, never the emergency card; none at all: the

@@ -23,15 +23,16 @@ CONVERSATIONS = {
     "parent, then the detail of the app": [
         ("my son is 14", dict(topic=None, has="advice for parents and carers")),
         ("he's being bullied in a whatsapp group", dict(topic="bullying", first_service="respectme",
-                                                        no_services=["childline"])),
-        ("it's on whatsapp", dict(topic="bullying", has=[DETAIL, "report button in WhatsApp"],
-                                  first_service="respectme")),
+                                                        has="report button in WhatsApp", no_services=["childline"])),
+        # already said: never the same reply again, and the cards already shown are not repeated
+        ("it's on whatsapp", dict(topic="bullying", has=[DETAIL, "doesn't change what I'd suggest"],
+                                  no_services=["respectme"])),
     ],
     "teacher stays a teacher": [
         ("i'm a teacher", dict(topic=None)),
         ("a pupil told me her nudes are being shared", dict(topic="image_sharing",
                                                            first_service="national_child_protection_guidance")),
-        ("she's 13", dict(topic="image_sharing", has=DETAIL, first_service="national_child_protection_guidance")),
+        ("she's 13", dict(topic="image_sharing", has=DETAIL, no_services=["national_child_protection_guidance"])),
     ],
     "parent asks a question inside the topic": [
         ("my son is being bullied online by boys in his class", dict(topic="bullying", first_service="respectme")),
@@ -48,7 +49,7 @@ CONVERSATIONS = {
     ],
     "grooming, then the other person is an adult": [
         ("a guy keeps messaging me and asking what school i go to", dict(topic="grooming")),
-        ("he's an adult", dict(topic="grooming", has=DETAIL, services=["ceop_safety_centre"])),
+        ("he's an adult", dict(topic="grooming", has=DETAIL, no_services=["ceop_safety_centre"])),  # shown already
     ],
     "bullying, then a young adult's age": [
         ("people keep posting mean stuff about me online", dict(topic="bullying")),
@@ -298,3 +299,29 @@ def test_not_english_after_the_age_is_known_gives_the_line_for_that_age(chat):
     ids = {c["id"] for c in again["services"]}
     assert "samaritans" in ids and "childline" not in ids, ids
     assert again["services"][0]["id"] == "emergency_999"
+
+
+def test_a_detail_that_changes_nothing_is_acknowledged_not_answered_again(chat):
+    """Issue 20: never the same reply again; cards already shown are not shown again."""
+    first = chat("people in my year keep posting horrible comments about me on tiktok")
+    assert first["topic"] == "bullying" and not first["urgent"]
+    detail = chat("im 14", session_id=first["session_id"])
+    texts = [m["text"] for m in detail["messages"]]
+    assert texts != [m["text"] for m in first["messages"]]
+    assert detail["topic"] == "bullying" and len(" ".join(texts).split()) <= 40, texts
+    assert not {c["id"] for c in detail["services"]} & {c["id"] for c in first["services"]}
+
+
+def test_a_detail_that_changes_the_cards_shows_only_the_new_ones(chat):
+    first = chat("people in my year keep posting horrible comments about me on tiktok")
+    assert not first["urgent"]
+    shown = {c["id"] for c in first["services"]}
+    older = chat("im 20", session_id=first["session_id"])
+    ids = [c["id"] for c in older["services"]]
+    assert ids and not set(ids) & shown and "childline" not in ids, (shown, ids)
+
+
+def test_asking_for_more_services_still_shows_them(chat):
+    first = chat("people in my year keep posting horrible comments about me on tiktok")
+    talk = chat(payload="/followup_talk", session_id=first["session_id"])
+    assert talk["services"], "asked for: shown even if shown before"
