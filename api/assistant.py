@@ -1,7 +1,9 @@
 """Wraps the Rasa Agent: one chat turn in, one API reply out, degraded when the bot fails."""
 import asyncio
+import contextvars
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Tuple
 
 from rasa.core.agent import Agent
@@ -20,6 +22,10 @@ from api.settings import Settings
 log = logging.getLogger("api.assistant")
 
 
+class OverBudget(Exception):
+    """The NLU parse did not finish within the settings' parse budget."""
+
+
 def action_endpoint(settings: Settings) -> rasa_patches.KeepAliveEndpointConfig:
     """The action server, with the shared token when one is set (actions/__main__.py)."""
     headers = {"Authorization": f"Bearer {settings.action_token}"} if settings.action_token else None
@@ -31,6 +37,10 @@ class Assistant:
         self.agent = agent
         self.net = net
         self.settings = settings
+        # The parse is CPU work: on the event loop it would stall every other conversation of
+        # this worker, and no timeout could fire while it ran (issue 21). One thread, so the
+        # NLU components never run twice at once; the loop stays free for I/O and timeouts.
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
@@ -43,6 +53,7 @@ class Assistant:
         return cls(agent, net, settings)
 
     async def aclose(self) -> None:
+        self._parser.shutdown(wait=False)
         close = getattr(self.agent.action_endpoint, "aclose", None)
         if close:
             await close()
@@ -74,6 +85,11 @@ class Assistant:
                 self._handle(session_id, text, audience, parse), self.settings.turn_timeout_seconds
             )
             reply = self._reply_from(output)
+        except OverBudget:
+            # Not read by the model in time: the safety net has read it, but nothing more is
+            # known, so the emergency route comes first (issue 21).
+            log.warning("turn over budget: the parse took more than %.1f s", self.settings.parse_budget_seconds)
+            return replies.degraded(audience, True, reading.cues.age).payload(), True
         except Exception as exc:  # any failure still gets a useful answer
             log.warning("assistant failed: %s", type(exc).__name__)
             reply = None
@@ -92,7 +108,7 @@ class Assistant:
 
     async def _handle(self, session_id: str, text: str, audience: Optional[str], parse: Dict) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
-        parse_data = await self.agent.parse_message(text)
+        parse_data = await self.parse(text)
         parse["risk"] = parse_data.get("risk")
         safe_text = redact(text)
         parse_data["text"] = safe_text
@@ -101,6 +117,27 @@ class Assistant:
             input_channel="api", metadata={"audience": audience} if audience else None,
         )
         return await self.agent.handle_message(message) or []
+
+    async def parse(self, text: str) -> Dict:
+        """The NLU parse, in the parse thread, within the parse budget (OverBudget otherwise).
+        The request's context goes with it, so the reading made above is reused there."""
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(self._parser, contextvars.copy_context().run, self._parse_now, text)
+        try:
+            return await asyncio.wait_for(work, self.settings.parse_budget_seconds)
+        except asyncio.TimeoutError:
+            raise OverBudget() from None
+
+    def _parse_now(self, text: str) -> Dict:
+        # Rasa's parse_message is a coroutine that never waits when NLU runs in process (no HTTP
+        # interpreter): run to its end on this thread, without an event loop of its own.
+        coroutine = self.agent.parse_message(text)
+        try:
+            coroutine.send(None)
+        except StopIteration as done:
+            return done.value
+        coroutine.close()
+        raise RuntimeError("the NLU parse waited for I/O; it must run in process")
 
     @staticmethod
     def _reply_from(output: List[Dict]) -> Optional[Dict]:
