@@ -9,9 +9,9 @@ from typing import Dict, List, Optional, Tuple
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import replies
+from bot import replies, vocabulary
 from bot.reading import read
-from bot.redaction import redact
+from bot.redaction import redact, stored_parse_data
 from bot.replies import PAYLOAD_KEY
 from bot.risk.assess import Risk, assess
 from bot.safety_net import SafetyNet
@@ -50,6 +50,7 @@ class Assistant:
             lock_store=lock_store,
             action_endpoint=action_endpoint(settings),
         )
+        vocabulary.load()  # the redaction dictionary (about 0.7 s), before the first message
         return cls(agent, net, settings)
 
     async def aclose(self) -> None:
@@ -111,7 +112,8 @@ class Assistant:
         parse_data = await self.parse(text)
         parse["risk"] = parse_data.get("risk")
         safe_text = redact(text)
-        parse_data["text"] = safe_text
+        # Stored offsets index the redacted text, so they cannot give a detail's length away.
+        parse_data = stored_parse_data(parse_data, text, safe_text)
         message = UserMessage(
             safe_text, CollectingOutputChannel(), session_id, parse_data=parse_data,
             input_channel="api", metadata={"audience": audience} if audience else None,
