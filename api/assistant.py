@@ -4,7 +4,7 @@ import contextvars
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -16,7 +16,7 @@ from bot.replies import PAYLOAD_KEY
 from bot.risk.assess import Risk, assess
 from bot.safety_net import SafetyNet
 from api import rasa_patches
-from api.schemas import as_text
+from api.schemas import always_offered_payloads, as_text
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
@@ -160,6 +160,20 @@ class Assistant:
     def tracker_store(self):
         store = self.agent.tracker_store
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
+
+    async def offered_payloads(self, session_id: Optional[str]) -> FrozenSet[str]:
+        """The payloads a button press may send in this conversation (issue 21): those the
+        assistant always offers (the topic menu, the audiences) and those its
+        replies offered in this conversation, read from the stored conversation's bot turns, so
+        every replica sees the same list."""
+        offered = set(always_offered_payloads())
+        if session_id:
+            tracker = await self.tracker_store.retrieve(session_id)
+            for event in getattr(tracker, "events", None) or ():
+                for button in ((getattr(event, "data", None) or {}).get("buttons") or ()) if event.type_name == "bot" else ():
+                    if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                        offered.add(button["payload"])
+        return frozenset(offered)
 
     async def has_conversation(self, session_id: str) -> bool:
         """Whether a conversation (not expired, not deleted) is stored under this id."""

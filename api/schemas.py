@@ -27,6 +27,16 @@ def button_payloads() -> FrozenSet[str]:
     return frozenset(f"/{intent}" for intent in taxonomy.intent_topics() if intent != "nlu_fallback")
 
 
+def always_offered_payloads() -> FrozenSet[str]:
+    """What a button press may send in any conversation, even the first turn: the topic menu
+    (GET /api/v1/topics, the same as the bot's menu), who is asking, and "I need help now"
+    ("/danger": it can only add urgency, so it is never refused)."""
+    from bot import replies
+
+    return frozenset([b["payload"] for b in replies.menu_buttons()]
+                     + [f"/{taxonomy.audience_intent(a)}" for a in taxonomy.AUDIENCES] + ["/danger"])
+
+
 def as_text(value: str) -> str:
     """Typed text as plain text: never intent syntax for Rasa's parser."""
     return _INTENT_PREFIX.sub("", value) if value.lstrip().startswith("/") else value

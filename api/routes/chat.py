@@ -3,7 +3,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import errors, metrics
-from api.schemas import SESSION_ID, ChatRequest, ChatResponse
+from api.schemas import SESSION_ID, ChatRequest, ChatResponse, always_offered_payloads
 from bot import content
 
 router = APIRouter(prefix="/api/v1")
@@ -26,6 +26,13 @@ async def stored(request: Request, session_id: str) -> bool:
         return True
 
 
+async def offered(request: Request, session_id, payload: str) -> bool:
+    try:
+        return payload in await request.app.state.assistant.offered_payloads(session_id)
+    except Exception:  # the store is unreachable: only what is always offered
+        return payload in always_offered_payloads()
+
+
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
 async def chat(body: ChatRequest, request: Request):
     address = request.client.host if request.client else None
@@ -38,6 +45,13 @@ async def chat(body: ChatRequest, request: Request):
     limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
+    if body.payload is not None and not await offered(request, issued, body.payload):
+        # A button the assistant did not offer in this conversation: "/safe_now" must not clear
+        # an urgent conversation's urgency unless it was offered (issue 21). Nothing is stored.
+        return errors.error_response(
+            422, "payload_not_offered",
+            "That button was not offered in this conversation. Please type your message or choose a topic.",
+            [{"field": "payload", "problem": "not offered in this conversation"}])
     session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
         session_id, body.message, body.audience, payload=body.payload)
