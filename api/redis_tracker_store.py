@@ -31,6 +31,7 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from api.conversation_cap import capped
 from api.tracker_store import handed_out, rebuilt, untouched
 
 # Workers keep at most this many conversations (the least recently used go first); a
@@ -74,6 +75,7 @@ class RedisEventTrackerStore(RedisTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
+        tracker = capped(tracker)  # a size cap on one conversation: then written whole, smaller
         sender_id, key = tracker.sender_id, self.key(tracker.sender_id)
         kept = self.kept.get(sender_id)
         known = len(kept.events) if kept and kept.tracker is tracker else -1

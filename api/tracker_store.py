@@ -9,6 +9,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
+from api.conversation_cap import capped
+
 Saved = Tuple[DialogueStateTracker, Tuple[Event, ...]]
 
 
@@ -50,6 +52,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
+        tracker = capped(tracker)  # a size cap on one conversation (api/conversation_cap.py)
         self.store[tracker.sender_id] = (tracker, tuple(tracker.events))
         self.last_active[tracker.sender_id] = time.monotonic()
 
