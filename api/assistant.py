@@ -180,4 +180,8 @@ class Assistant:
         return await self.tracker_store.exists(session_id)
 
     def forget(self, session_id: str) -> bool:
-        return self.tracker_store.forget(session_id)
+        """DELETE /api/v1/sessions/{id}: the conversation now, and the id for good."""
+        return self.tracker_store.delete(session_id)
+
+    def was_deleted(self, session_id: str) -> bool:
+        return self.tracker_store.was_deleted(session_id)

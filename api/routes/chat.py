@@ -19,6 +19,13 @@ def rate_limited(limit: str):
     return response
 
 
+def deleted(request: Request, session_id: str) -> bool:
+    try:
+        return request.app.state.assistant.was_deleted(session_id)
+    except Exception:  # the store is unreachable: refuse the id rather than revive a deleted one
+        return True
+
+
 async def stored(request: Request, session_id: str) -> bool:
     try:
         return await request.app.state.assistant.has_conversation(session_id)
@@ -42,6 +49,8 @@ async def chat(body: ChatRequest, request: Request):
     issued = body.session_id if session_ids.valid(body.session_id) else None
     if issued and not session_ids.new_enough(issued) and not await stored(request, issued):
         issued = None
+    if issued and session_ids.new_enough(issued) and deleted(request, issued):
+        issued = None  # deleted on request: never accepted again, not even just after issue
     limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
