@@ -72,7 +72,12 @@ class ChatRequest(BaseModel):
             return value
         # Replaced (U+FFFD) rather than refused: a broken emoji should not lose the message.
         value = _SURROGATE.sub("\ufffd", value)
-        value = as_text(_CONTROL.sub("", value).strip()).strip()
+        value = _CONTROL.sub("", value).strip()
+        if value in button_payloads():
+            # Exactly a button's payload, as the frozen 1.0.0 widget sends its buttons (typed
+            # text): kept so the route can treat it as that button when it was offered (issue 21).
+            return value
+        value = as_text(value).strip()
         if not value:
             raise ValueError("message must not be empty")
         if len(value) > MAX_MESSAGE_CHARS:

@@ -1,12 +1,15 @@
 """POST /api/v1/chat and DELETE /api/v1/sessions/{id}."""
+import logging
+
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import errors, metrics
-from api.schemas import SESSION_ID, ChatRequest, ChatResponse, always_offered_payloads
+from api.schemas import SESSION_ID, ChatRequest, ChatResponse, always_offered_payloads, as_text, button_payloads
 from bot import content
 
 router = APIRouter(prefix="/api/v1")
+log = logging.getLogger("api.chat")
 # What of the action's reply (bot.replies.Reply.payload) the API contract returns.
 REPLY_FIELDS = tuple(f for f in ChatResponse.__fields__ if f not in ("session_id", "degraded"))
 
@@ -17,6 +20,16 @@ def rate_limited(limit: str):
     response = errors.error_response(429, "rate_limited", text)
     response.headers["Retry-After"] = "60"
     return response
+
+
+async def typed_button(request: Request, session_id, body: ChatRequest) -> ChatRequest:
+    """The frozen 1.0.0 widget sends a button as typed text ("/grooming"). Exactly an offered
+    payload is treated as that button (logged as such: the payload is from the allow-list, never
+    free text); anything else is plain text, as typed text always is."""
+    if await offered(request, session_id, body.message):
+        log.info("typed button treated as a button: %s (widget 1.0.0)", body.message)
+        return body.copy(update={"payload": body.message, "message": None})
+    return body.copy(update={"message": as_text(body.message).strip() or body.message})
 
 
 def deleted(request: Request, session_id: str) -> bool:
@@ -54,6 +67,8 @@ async def chat(body: ChatRequest, request: Request):
     limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
+    if body.payload is None and body.message in button_payloads():
+        body = await typed_button(request, issued, body)
     if body.payload is not None and not await offered(request, issued, body.payload):
         # A button the assistant did not offer in this conversation: "/safe_now" must not clear
         # an urgent conversation's urgency unless it was offered (issue 21). Nothing is stored.
