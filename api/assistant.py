@@ -40,7 +40,7 @@ class Assistant:
         # The parse is CPU work: on the event loop it would stall every other conversation of
         # this worker, and no timeout could fire while it ran (issue 21). One thread, so the
         # NLU components never run twice at once; the loop stays free for I/O and timeouts.
-        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
+        self._parser: Optional[ThreadPoolExecutor] = None  # made when first needed
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
@@ -54,7 +54,11 @@ class Assistant:
         return cls(agent, net, settings)
 
     async def aclose(self) -> None:
-        self._parser.shutdown(wait=False)
+        # A test client may run the app's shutdown while the app goes on serving: the next
+        # parse then makes a new thread.
+        parser, self._parser = self._parser, None
+        if parser is not None:
+            parser.shutdown(wait=False)
         close = getattr(self.agent.action_endpoint, "aclose", None)
         if close:
             await close()
@@ -124,6 +128,8 @@ class Assistant:
         """The NLU parse, in the parse thread, within the parse budget (OverBudget otherwise).
         The request's context goes with it, so the reading made above is reused there."""
         loop = asyncio.get_running_loop()
+        if self._parser is None:
+            self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
         work = loop.run_in_executor(self._parser, contextvars.copy_context().run, self._parse_now, text)
         try:
             return await asyncio.wait_for(work, self.settings.parse_budget_seconds)

@@ -41,6 +41,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 
+from api.schemas import always_offered_payloads
 from bench.mixes import WORST_MS_MAX, CONVERSATIONS, Conversation, long_conversations  # noqa: F401 (CONVERSATIONS: re-exported)
 from bench.processes import (MODEL, ROOT, Service, child_env, cpu_seconds, start_action_server, start_api,
                              start_rasa, start_redis)
@@ -64,6 +65,10 @@ TURN_OVER_PARSE_MAX = 1.5  # a whole turn's CPU (short mix) / the NLU parse's al
 P95_MS_MAX = {("api", 10): 150, ("api-1w", 10): 200, ("api", 50): 750}
 RASA_RATIO_MIN = 3.0  # throughput at concurrency 10, this API / plain rasa run
 COLD_START_MAX_S = 20.0
+
+
+# The buttons every conversation offers (the topic menu, who is asking, "I need help now").
+ALWAYS_OFFERED = frozenset(always_offered_payloads())
 
 
 def kind(target: str) -> str:
@@ -105,9 +110,12 @@ async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng
     while time.monotonic() < deadline:
         # The API issues its own (signed) session ids: the first turn asks for one.
         session = None if api else uuid.uuid4().hex
+        offered = set(ALWAYS_OFFERED)
         for text in rng.choice(conversations):
             if time.monotonic() >= deadline:
                 return
+            if api and text.startswith("/") and text not in offered:
+                continue  # a person can only press a button the last answer showed (issue 21)
             if api:
                 # A button ("/intent") sends its payload in a field of its own.
                 body = {"payload": text} if text.startswith("/") else {"message": text}
@@ -122,6 +130,8 @@ async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng
                     problem = valid(target, response.status, reply)
                 if api and not problem:
                     session = reply["session_id"]
+                    offered = set(ALWAYS_OFFERED) | {b.get("payload") for m in reply.get("messages") or []
+                                                     for b in m.get("buttons") or []}
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                 problem = type(exc).__name__
             elapsed = time.perf_counter() - started

@@ -85,6 +85,8 @@ def test_the_safety_net_reads_the_whole_text_past_the_budget():
 class _SlowAgent:
     """A parse that holds its thread (as a CPU-bound parse would) for `seconds`."""
 
+    action_endpoint = None
+
     def __init__(self, seconds):
         self.seconds = seconds
 
@@ -116,7 +118,7 @@ def test_an_over_budget_parse_answers_degraded_with_the_emergency_route_and_neve
         return reply, degraded, elapsed, ticks
 
     reply, degraded, elapsed, ticks = asyncio.run(scenario())
-    assistant._parser.shutdown(wait=True)
+    asyncio.run(assistant.aclose())
     assert degraded is True and reply["urgent"] is True
     assert "999" in reply["messages"][0]["text"]
     assert elapsed < 0.8  # answered at the budget, not when the parse finished
