@@ -30,8 +30,19 @@ def create_app(token: Optional[str]):
     from rasa_sdk.endpoint import create_app as sdk_app
     from sanic import response
 
+    from sanic.exceptions import SanicException
+
     app = sdk_app("actions", cors_origins=None)
+    app.config.FALLBACK_ERROR_FORMAT = "json"  # Sanic's own error pages are HTML
     expected = f"Bearer {token}".encode() if token else None
+
+    @app.exception(SanicException)
+    async def http_error(request, exc):
+        # rasa_sdk answers every exception with 500 and an error log; a wrong method (POST
+        # /health), an unknown path or a body that is not JSON is the client's error: its own
+        # status, as JSON, without a log record (issue 21).
+        status = getattr(exc, "status_code", 500) or 500
+        return response.json({"error": type(exc).__name__, "status": status}, status=status)
 
     @app.middleware("request")
     async def require_token(request):

@@ -1,23 +1,29 @@
 """Wraps the Rasa Agent: one chat turn in, one API reply out, degraded when the bot fails."""
 import asyncio
+import contextvars
 import logging
 import time
-from typing import Dict, List, Optional, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import replies
+from bot import replies, vocabulary
 from bot.reading import read
-from bot.redaction import redact
+from bot.redaction import redact, stored_parse_data
 from bot.replies import PAYLOAD_KEY
 from bot.risk.assess import Risk, assess
 from bot.safety_net import SafetyNet
 from api import rasa_patches
-from api.schemas import as_text
+from api.schemas import always_offered_payloads, as_text
 from api.settings import Settings
 
 log = logging.getLogger("api.assistant")
+
+
+class OverBudget(Exception):
+    """The NLU parse did not finish within the settings' parse budget."""
 
 
 def action_endpoint(settings: Settings) -> rasa_patches.KeepAliveEndpointConfig:
@@ -31,6 +37,10 @@ class Assistant:
         self.agent = agent
         self.net = net
         self.settings = settings
+        # The parse is CPU work: on the event loop it would stall every other conversation of
+        # this worker, and no timeout could fire while it ran (issue 21). One thread, so the
+        # NLU components never run twice at once; the loop stays free for I/O and timeouts.
+        self._parser: Optional[ThreadPoolExecutor] = None  # made when first needed
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
@@ -40,9 +50,15 @@ class Assistant:
             lock_store=lock_store,
             action_endpoint=action_endpoint(settings),
         )
+        vocabulary.load()  # the redaction dictionary (about 0.7 s), before the first message
         return cls(agent, net, settings)
 
     async def aclose(self) -> None:
+        # A test client may run the app's shutdown while the app goes on serving: the next
+        # parse then makes a new thread.
+        parser, self._parser = self._parser, None
+        if parser is not None:
+            parser.shutdown(wait=False)
         close = getattr(self.agent.action_endpoint, "aclose", None)
         if close:
             await close()
@@ -74,6 +90,11 @@ class Assistant:
                 self._handle(session_id, text, audience, parse), self.settings.turn_timeout_seconds
             )
             reply = self._reply_from(output)
+        except OverBudget:
+            # Not read by the model in time: the safety net has read it, but nothing more is
+            # known, so the emergency route comes first (issue 21).
+            log.warning("turn over budget: the parse took more than %.1f s", self.settings.parse_budget_seconds)
+            return replies.degraded(audience, True, reading.cues.age).payload(), True
         except Exception as exc:  # any failure still gets a useful answer
             log.warning("assistant failed: %s", type(exc).__name__)
             reply = None
@@ -92,15 +113,39 @@ class Assistant:
 
     async def _handle(self, session_id: str, text: str, audience: Optional[str], parse: Dict) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
-        parse_data = await self.agent.parse_message(text)
+        parse_data = await self.parse(text)
         parse["risk"] = parse_data.get("risk")
         safe_text = redact(text)
-        parse_data["text"] = safe_text
+        # Stored offsets index the redacted text, so they cannot give a detail's length away.
+        parse_data = stored_parse_data(parse_data, text, safe_text)
         message = UserMessage(
             safe_text, CollectingOutputChannel(), session_id, parse_data=parse_data,
             input_channel="api", metadata={"audience": audience} if audience else None,
         )
         return await self.agent.handle_message(message) or []
+
+    async def parse(self, text: str) -> Dict:
+        """The NLU parse, in the parse thread, within the parse budget (OverBudget otherwise).
+        The request's context goes with it, so the reading made above is reused there."""
+        loop = asyncio.get_running_loop()
+        if self._parser is None:
+            self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
+        work = loop.run_in_executor(self._parser, contextvars.copy_context().run, self._parse_now, text)
+        try:
+            return await asyncio.wait_for(work, self.settings.parse_budget_seconds)
+        except asyncio.TimeoutError:
+            raise OverBudget() from None
+
+    def _parse_now(self, text: str) -> Dict:
+        # Rasa's parse_message is a coroutine that never waits when NLU runs in process (no HTTP
+        # interpreter): run to its end on this thread, without an event loop of its own.
+        coroutine = self.agent.parse_message(text)
+        try:
+            coroutine.send(None)
+        except StopIteration as done:
+            return done.value
+        coroutine.close()
+        raise RuntimeError("the NLU parse waited for I/O; it must run in process")
 
     @staticmethod
     def _reply_from(output: List[Dict]) -> Optional[Dict]:
@@ -122,9 +167,27 @@ class Assistant:
         store = self.agent.tracker_store
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
 
+    async def offered_payloads(self, session_id: Optional[str]) -> FrozenSet[str]:
+        """The payloads a button press may send in this conversation (issue 21): those the
+        assistant always offers (the topic menu, the audiences) and those its
+        replies offered in this conversation, read from the stored conversation's bot turns, so
+        every replica sees the same list."""
+        offered = set(always_offered_payloads())
+        if session_id:
+            tracker = await self.tracker_store.retrieve(session_id)
+            for event in getattr(tracker, "events", None) or ():
+                for button in ((getattr(event, "data", None) or {}).get("buttons") or ()) if event.type_name == "bot" else ():
+                    if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                        offered.add(button["payload"])
+        return frozenset(offered)
+
     async def has_conversation(self, session_id: str) -> bool:
         """Whether a conversation (not expired, not deleted) is stored under this id."""
         return await self.tracker_store.exists(session_id)
 
     def forget(self, session_id: str) -> bool:
-        return self.tracker_store.forget(session_id)
+        """DELETE /api/v1/sessions/{id}: the conversation now, and the id for good."""
+        return self.tracker_store.delete(session_id)
+
+    def was_deleted(self, session_id: str) -> bool:
+        return self.tracker_store.was_deleted(session_id)

@@ -27,6 +27,7 @@ REQUEST_ID: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("requ
 _WARNING_LOCATION = re.compile(r"^(?P<where>.*?:\d+): (?P<category>\w+):", re.S)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # Rasa colours its warnings
 _configured = False
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,7 +43,9 @@ class JsonFormatter(logging.Formatter):
             kind, _, tb = record.exc_info
             entry["exc_type"] = kind.__name__
             entry["exc_where"] = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)][-5:]
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # JSON leaves these raw with ensure_ascii=False, and line readers split on them: one
+        # record must stay one line whatever a message or an action name holds (issue 21).
+        return json.dumps(entry, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
 
 
 class WarningWithoutText(logging.Filter):

@@ -31,7 +31,8 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from api.tracker_store import handed_out, rebuilt, untouched
+from api.conversation_cap import capped
+from api.tracker_store import DELETED_KEPT_SECONDS, handed_out, rebuilt, untouched
 
 # Workers keep at most this many conversations (the least recently used go first); a
 # three-turn conversation takes about 10 kB, so about 20 MB at most.
@@ -74,6 +75,7 @@ class RedisEventTrackerStore(RedisTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
+        tracker = capped(tracker)  # a size cap on one conversation: then written whole, smaller
         sender_id, key = tracker.sender_id, self.key(tracker.sender_id)
         kept = self.kept.get(sender_id)
         known = len(kept.events) if kept and kept.tracker is tracker else -1
@@ -141,6 +143,21 @@ class RedisEventTrackerStore(RedisTrackerStore):
     def forget(self, sender_id: Text) -> bool:
         self.kept.pop(sender_id, None)
         return bool(self.red.delete(self.key(sender_id)))
+
+    def deleted_key(self, sender_id: Text) -> Text:
+        return self.key_prefix.replace(":events:", ":deleted:") + sender_id
+
+    def delete(self, sender_id: Text) -> bool:
+        """Forgets a conversation on request; every replica then refuses its id (a marker that
+        outlives the time an id may be used without a stored conversation)."""
+        self.kept.pop(sender_id, None)
+        with self.red.pipeline(transaction=True) as pipe:
+            pipe.set(self.deleted_key(sender_id), 1, ex=DELETED_KEPT_SECONDS)
+            pipe.delete(self.key(sender_id))
+            return bool(pipe.execute()[1])
+
+    def was_deleted(self, sender_id: Text) -> bool:
+        return bool(self.red.exists(self.deleted_key(sender_id)))
 
     async def exists(self, conversation_id: Text) -> bool:
         return bool(self.red.exists(self.key(conversation_id)))

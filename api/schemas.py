@@ -27,6 +27,16 @@ def button_payloads() -> FrozenSet[str]:
     return frozenset(f"/{intent}" for intent in taxonomy.intent_topics() if intent != "nlu_fallback")
 
 
+def always_offered_payloads() -> FrozenSet[str]:
+    """What a button press may send in any conversation, even the first turn: the topic menu
+    (GET /api/v1/topics, the same as the bot's menu), who is asking, and "I need help now"
+    ("/danger": it can only add urgency, so it is never refused)."""
+    from bot import replies
+
+    return frozenset([b["payload"] for b in replies.menu_buttons()]
+                     + [f"/{taxonomy.audience_intent(a)}" for a in taxonomy.AUDIENCES] + ["/danger"])
+
+
 def as_text(value: str) -> str:
     """Typed text as plain text: never intent syntax for Rasa's parser."""
     return _INTENT_PREFIX.sub("", value) if value.lstrip().startswith("/") else value
@@ -62,7 +72,12 @@ class ChatRequest(BaseModel):
             return value
         # Replaced (U+FFFD) rather than refused: a broken emoji should not lose the message.
         value = _SURROGATE.sub("\ufffd", value)
-        value = as_text(_CONTROL.sub("", value).strip()).strip()
+        value = _CONTROL.sub("", value).strip()
+        if value in button_payloads():
+            # Exactly a button's payload, as the frozen 1.0.0 widget sends its buttons (typed
+            # text): kept so the route can treat it as that button when it was offered (issue 21).
+            return value
+        value = as_text(value).strip()
         if not value:
             raise ValueError("message must not be empty")
         if len(value) > MAX_MESSAGE_CHARS:

@@ -1,4 +1,6 @@
 """Security headers, request size cap, browser-origin allow-list, and request metrics."""
+import logging
+import re
 import time
 import uuid
 from typing import Iterable
@@ -10,6 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, logging_setup, metrics
 from api.settings import Settings
+
+log = logging.getLogger("api.security")
+# A host name or an IPv4/IPv6 address, with an optional port (RFC 9110 "Host").
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+                   r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 
 
 def content_security_policy(origins: Iterable[str]) -> str:
@@ -108,6 +115,11 @@ class GatewayMiddleware:
 
     def refusal(self, request: Request):
         """The error response for a request refused before it reaches a route, else None."""
+        host = request.headers.get("host")
+        if host is not None and not _HOST.fullmatch(host):
+            # Starlette cannot make the request's URL from it (a 500, twice logged, before).
+            log.warning("refused: malformed Host header")
+            return errors.error_response(400, "bad_host", "The Host header is not a valid host name.")
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.settings.max_body_bytes:
             return errors.error_response(
@@ -122,5 +134,6 @@ class GatewayMiddleware:
         headers["Referrer-Policy"] = "no-referrer"
         headers["Content-Security-Policy"] = self.csp
         headers["X-Request-ID"] = request.state.request_id
-        if request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz", "/metrics"):
+        path = request.scope.get("path", "")  # not request.url: it parses the Host header
+        if path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics"):
             headers["Cache-Control"] = "no-store"

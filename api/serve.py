@@ -26,6 +26,8 @@ def uvicorn_options() -> dict:
         ws="none",
         # access_log=False: uvicorn's access log would record client IP addresses.
         access_log=False,
+        # No "server: uvicorn" banner: it tells a scanner what to try (issue 21).
+        server_header=False,
         # Client addresses come from X-Forwarded-For only when the app's own middleware trusts
         # the peer (SIGNPOST_TRUSTED_PROXIES); uvicorn's would trust any local peer.
         proxy_headers=False,
@@ -40,7 +42,7 @@ def uvicorn_options() -> dict:
 
 def uvicorn_cli_options() -> list:
     """The same settings as `uvicorn` command-line options."""
-    return ["--ws", "none", "--no-access-log", "--no-proxy-headers",
+    return ["--ws", "none", "--no-access-log", "--no-proxy-headers", "--no-server-header",
             "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), "--http", "api.http_protocol:TimedH11Protocol",
             "--h11-max-incomplete-event-size", str(16 * 1024),
             "--timeout-worker-healthcheck", str(WORKER_HEALTHCHECK_SECONDS)]

@@ -9,6 +9,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
+from api.conversation_cap import capped
+
+# Longer than an id may be used without a stored conversation (api/sessions.py GRACE_SECONDS).
+DELETED_KEPT_SECONDS = 120
+
 Saved = Tuple[DialogueStateTracker, Tuple[Event, ...]]
 
 
@@ -47,9 +52,13 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         self.store: Dict[Text, Saved] = {}
         self.ttl_seconds = ttl_seconds
         self.last_active: Dict[Text, float] = {}
+        # Ids deleted on request, until they are too old to be accepted without a conversation
+        # anyway (api/sessions.py GRACE_SECONDS): a deleted id is never accepted again.
+        self.deleted: Dict[Text, float] = {}
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
+        tracker = capped(tracker)  # a size cap on one conversation (api/conversation_cap.py)
         self.store[tracker.sender_id] = (tracker, tuple(tracker.events))
         self.last_active[tracker.sender_id] = time.monotonic()
 
@@ -85,3 +94,14 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     def forget(self, sender_id: Text) -> bool:
         self.last_active.pop(sender_id, None)
         return self.store.pop(sender_id, None) is not None
+
+    def delete(self, sender_id: Text) -> bool:
+        """Forgets a conversation on request and remembers that its id was deleted."""
+        now = time.monotonic()
+        self.deleted = {sid: at for sid, at in self.deleted.items() if now - at <= DELETED_KEPT_SECONDS}
+        self.deleted[sender_id] = now
+        return self.forget(sender_id)
+
+    def was_deleted(self, sender_id: Text) -> bool:
+        at = self.deleted.get(sender_id)
+        return at is not None and time.monotonic() - at <= DELETED_KEPT_SECONDS

@@ -65,9 +65,37 @@ def long_conversations(seed: int = 7, texts: Optional[Sequence[str]] = None) -> 
     return conversations
 
 
+# The worst-message mix (issue 21): 1,000-character messages of the shapes that cost most, one
+# turn each. Before the CPU budget the first three cost about 1.4 s of CPU each (every sentence
+# encoded, all padded to the longest); the goal is at most WORST_MS_MAX each.
+WORST_MS_MAX = 100.0
+_WORDS = "my friend said she was going to hurt herself and i dont know who to tell about it"
+WORST_MESSAGES: Dict[str, str] = {
+    "repeated urgent sentence": ("I want to die. " * 67)[:1000],
+    "repeated short sentence": ("He hit me. " * 90)[:1000],
+    "repeated fragments": ("Ok ok ok. " * 100)[:1000],
+    "one sentence, no punctuation": ("help me please " * 70)[:1000],
+    "one word a line": ("kms\n" * 250)[:1000],
+    "distinct sentences": " ".join(f"Sentence number {i} is about thing {i * 7}." for i in range(40))[:1000],
+    "distinct long sentences": " ".join(f"{_WORDS} number {i}." for i in range(20))[:1000],
+    "one long word": "a" * 1000,
+    "digits and symbols": ("12:34 #%& 5678 " * 70)[:1000],
+    "emoji": "\U0001F622" * 1000,
+    "not English": ("Nie wiem co robić, ktoś mnie nęka w internecie. " * 25)[:1000],
+    "line breaks only between words": "\n".join(_WORDS.split() * 10)[:1000],
+    "dotted run": "x." * 500,  # cost the redaction's link rule ~50 ms before its runs were bounded
+    "titles": ("Mr " * 334)[:1000],
+}
+
+
+def worst_conversations() -> List[Conversation]:
+    return [[text] for text in WORST_MESSAGES.values()]
+
+
 def mixes(seed: int = 7) -> Dict[str, List[Conversation]]:
-    """Every mix by name: "short" (CONVERSATIONS) and "long" (long_conversations(seed))."""
-    return {"short": CONVERSATIONS, "long": long_conversations(seed)}
+    """Every mix by name: "short" (CONVERSATIONS), "long" (long_conversations(seed)) and
+    "worst" (WORST_MESSAGES)."""
+    return {"short": CONVERSATIONS, "long": long_conversations(seed), "worst": worst_conversations()}
 
 
 def turns(conversations: Iterable[Conversation]) -> List[str]:

@@ -41,7 +41,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 
-from bench.mixes import CONVERSATIONS, Conversation, long_conversations  # noqa: F401 (CONVERSATIONS: re-exported)
+from api.schemas import always_offered_payloads
+from bench.mixes import WORST_MS_MAX, CONVERSATIONS, Conversation, long_conversations  # noqa: F401 (CONVERSATIONS: re-exported)
 from bench.processes import (MODEL, ROOT, Service, child_env, cpu_seconds, start_action_server, start_api,
                              start_rasa, start_redis)
 
@@ -64,6 +65,10 @@ TURN_OVER_PARSE_MAX = 1.5  # a whole turn's CPU (short mix) / the NLU parse's al
 P95_MS_MAX = {("api", 10): 150, ("api-1w", 10): 200, ("api", 50): 750}
 RASA_RATIO_MIN = 3.0  # throughput at concurrency 10, this API / plain rasa run
 COLD_START_MAX_S = 20.0
+
+
+# The buttons every conversation offers (the topic menu, who is asking, "I need help now").
+ALWAYS_OFFERED = frozenset(always_offered_payloads())
 
 
 def kind(target: str) -> str:
@@ -105,9 +110,12 @@ async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng
     while time.monotonic() < deadline:
         # The API issues its own (signed) session ids: the first turn asks for one.
         session = None if api else uuid.uuid4().hex
+        offered = set(ALWAYS_OFFERED)
         for text in rng.choice(conversations):
             if time.monotonic() >= deadline:
                 return
+            if api and text.startswith("/") and text not in offered:
+                continue  # a person can only press a button the last answer showed (issue 21)
             if api:
                 # A button ("/intent") sends its payload in a field of its own.
                 body = {"payload": text} if text.startswith("/") else {"message": text}
@@ -122,6 +130,8 @@ async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng
                     problem = valid(target, response.status, reply)
                 if api and not problem:
                     session = reply["session_id"]
+                    offered = set(ALWAYS_OFFERED) | {b.get("payload") for m in reply.get("messages") or []
+                                                     for b in m.get("buttons") or []}
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
                 problem = type(exc).__name__
             elapsed = time.perf_counter() - started
@@ -271,7 +281,7 @@ def turn_over_parse(runs: List[dict], floor: Dict[str, dict], target: str) -> Op
 
 
 def goals(runs: List[dict], ratios: Dict[int, float], turn_parse: Dict[str, Optional[dict]],
-          cold_start: Dict[str, float], workers: int = 2) -> Dict[str, dict]:
+          cold_start: Dict[str, float], workers: int = 2, worst_ms: Optional[float] = None) -> Dict[str, dict]:
     """Each goal: {"value": what was measured, "ok": True/False, or None when not measured}."""
     by = {(r["target"], r["concurrency"]): r for r in runs}
 
@@ -289,6 +299,8 @@ def goals(runs: List[dict], ratios: Dict[int, float], turn_parse: Dict[str, Opti
     api_runs = [r for r in runs if kind(r["target"]) == "api"]
     result["no errors"] = check(sum(r["errors"] for r in api_runs) if api_runs else None, lambda v: v == 0)
     result[f"cold start <= {COLD_START_MAX_S:g} s"] = check(cold_start.get("api"), lambda v: v <= COLD_START_MAX_S)
+    # Issue 21: the costliest 1,000-character message (parse + redaction, CPU, worst mix).
+    result[f"worst message <= {WORST_MS_MAX:g} ms CPU"] = check(worst_ms, lambda v: v <= WORST_MS_MAX)
     return result
 
 
@@ -458,7 +470,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 into[level] = round(a["turns_per_s"] / b["turns_per_s"], 2)
     turn_parse = {"short": turn_over_parse(results["runs"], floor, "api"),
                   "long": turn_over_parse(results["runs"], floor, "api-long")}
-    checks = goals(results["runs"], ratios, turn_parse, results["cold_start_s"], args.workers)
+    worst_ms = (floor.get("worst") or {}).get("with_redaction_max_ms")
+    checks = goals(results["runs"], ratios, turn_parse, results["cold_start_s"], args.workers, worst_ms)
     load_after = os.getloadavg()
     results["ratio_api_over_rasa"] = ratios
     results["ratio_api_1w_over_rasa"] = ratios_1w

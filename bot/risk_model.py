@@ -223,20 +223,13 @@ def cross_validate(examples: Sequence[Example]) -> CrossValidated:
 
 
 def mean_vectors(texts: Iterable[str]) -> np.ndarray:
-    """The message vectors, as bot/sentence_features.py makes them (mean of its sentences)."""
-    from bot.sentence_encoder import shared_encoder
-    from bot.sentences import split_sentences
+    """The message vectors, as bot/sentence_features.py makes them (within the same budget)."""
+    from bot.sentence_encoder import shared_encoder, weighted_mean
+    from bot.sentences import pieces
 
-    texts = list(texts)
-    split = [split_sentences(t) for t in texts]
-    flat = [s for sentences in split for s in sentences]
-    vectors = shared_encoder().encode(flat)
-    out, start = [], 0
-    for sentences in split:
-        mean = vectors[start:start + len(sentences)].mean(axis=0)
-        start += len(sentences)
-        out.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-    return np.vstack(out)
+    split = [pieces(t) for t in texts]
+    vectors = shared_encoder().encode_messages(split)
+    return np.vstack([weighted_mean(v, p.weights) for v, p in zip(vectors, split)])
 
 
 def training_inputs(examples: Sequence[Example], reader) -> Tuple[List[str], np.ndarray, List[List[str]], List[bool]]:

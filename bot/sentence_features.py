@@ -1,7 +1,9 @@
 """Rasa featurizer: dense sentence features from the MiniLM encoder (bot/sentence_encoder.py).
 
-Each sentence of a message is encoded once; the message's feature is the normalised mean of
-its sentence vectors (for a one-sentence message, simply its vector). The sentence vectors
+Each distinct sentence of a message is encoded once, within the message's CPU budget
+(bot/sentences.py `pieces`, bot/sentence_encoder.py TOKEN_BUDGET); the message's feature is
+the normalised mean of its sentence vectors, each weighted by how often it occurs (for a
+one-sentence message, simply its vector). The sentence vectors
 are kept on the message (not in the output) for bot.sentence_risk, which judges urgency
 sentence by sentence, so no text is encoded twice.
 """
@@ -17,8 +19,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.sentence_encoder import shared_encoder
-from bot.sentences import split_sentences
+from bot.sentence_encoder import shared_encoder, weighted_mean
+from bot.sentences import pieces
 
 SENTENCES_KEY = "sentences"  # List[str]: the message split into sentences
 SENTENCE_VECTORS_KEY = "sentence_vectors"  # np.ndarray (n_sentences, 384)
@@ -61,16 +63,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def _featurize(self, messages: List[Message], keep: bool) -> None:
         if not messages:
             return
-        split = [split_sentences(m.get(TEXT)) for m in messages]
-        flat = [s for sentences in split for s in sentences]
-        vectors = shared_encoder().encode(flat)
-        start = 0
-        for message, sentences in zip(messages, split):
-            own = vectors[start:start + len(sentences)]
-            start += len(sentences)
-            mean = own.mean(axis=0)
-            mean /= max(float(np.linalg.norm(mean)), 1e-12)
+        split = [pieces(m.get(TEXT)) for m in messages]
+        for message, parts, own in zip(messages, split, shared_encoder().encode_messages(split)):
+            mean = weighted_mean(own, parts.weights)
             if keep:
-                message.set(SENTENCES_KEY, sentences)
+                message.set(SENTENCES_KEY, list(parts.texts))
                 message.set(SENTENCE_VECTORS_KEY, own)
             self.add_features_to_message(None, mean[None, :], TEXT, message)

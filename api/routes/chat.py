@@ -1,12 +1,15 @@
 """POST /api/v1/chat and DELETE /api/v1/sessions/{id}."""
+import logging
+
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api import errors, metrics
-from api.schemas import SESSION_ID, ChatRequest, ChatResponse
+from api.schemas import SESSION_ID, ChatRequest, ChatResponse, always_offered_payloads, as_text, button_payloads
 from bot import content
 
 router = APIRouter(prefix="/api/v1")
+log = logging.getLogger("api.chat")
 # What of the action's reply (bot.replies.Reply.payload) the API contract returns.
 REPLY_FIELDS = tuple(f for f in ChatResponse.__fields__ if f not in ("session_id", "degraded"))
 
@@ -19,11 +22,35 @@ def rate_limited(limit: str):
     return response
 
 
+async def typed_button(request: Request, session_id, body: ChatRequest) -> ChatRequest:
+    """The frozen 1.0.0 widget sends a button as typed text ("/grooming"). Exactly an offered
+    payload is treated as that button (logged as such: the payload is from the allow-list, never
+    free text); anything else is plain text, as typed text always is."""
+    if await offered(request, session_id, body.message):
+        log.info("typed button treated as a button: %s (widget 1.0.0)", body.message)
+        return body.copy(update={"payload": body.message, "message": None})
+    return body.copy(update={"message": as_text(body.message).strip() or body.message})
+
+
+def deleted(request: Request, session_id: str) -> bool:
+    try:
+        return request.app.state.assistant.was_deleted(session_id)
+    except Exception:  # the store is unreachable: refuse the id rather than revive a deleted one
+        return True
+
+
 async def stored(request: Request, session_id: str) -> bool:
     try:
         return await request.app.state.assistant.has_conversation(session_id)
     except Exception:  # the store is unreachable: keep the id; the turn will say what it can
         return True
+
+
+async def offered(request: Request, session_id, payload: str) -> bool:
+    try:
+        return payload in await request.app.state.assistant.offered_payloads(session_id)
+    except Exception:  # the store is unreachable: only what is always offered
+        return payload in always_offered_payloads()
 
 
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
@@ -35,9 +62,20 @@ async def chat(body: ChatRequest, request: Request):
     issued = body.session_id if session_ids.valid(body.session_id) else None
     if issued and not session_ids.new_enough(issued) and not await stored(request, issued):
         issued = None
+    if issued and session_ids.new_enough(issued) and deleted(request, issued):
+        issued = None  # deleted on request: never accepted again, not even just after issue
     limit = request.app.state.rate_limits.exceeded(issued, address)
     if limit:
         return rate_limited(limit)
+    if body.payload is None and body.message in button_payloads():
+        body = await typed_button(request, issued, body)
+    if body.payload is not None and not await offered(request, issued, body.payload):
+        # A button the assistant did not offer in this conversation: "/safe_now" must not clear
+        # an urgent conversation's urgency unless it was offered (issue 21). Nothing is stored.
+        return errors.error_response(
+            422, "payload_not_offered",
+            "That button was not offered in this conversation. Please type your message or choose a topic.",
+            [{"field": "payload", "problem": "not offered in this conversation"}])
     session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
         session_id, body.message, body.audience, payload=body.payload)
