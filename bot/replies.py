@@ -98,7 +98,7 @@ def follow_up_buttons(offer_audience: bool) -> List[Dict[str, str]]:
     return buttons
 
 
-def best_cards(services: List[str], audience: str) -> Tuple[List[str], List[str]]:
+def best_cards(services: List[str]) -> Tuple[List[str], List[str]]:
     """(shown, held back): everyone sees the topic's BEST_CARDS best services (first in its
     ordered list for the audience), the rest behind "More services": a reply read on a phone.
     The emergency route is put in front later (with_emergency) and is never held back."""
@@ -154,7 +154,7 @@ def signpost(
     if writer == "friend" and audience == "young_person" and not content.is_young_adult(audience, age):
         intro, steps = content.friend(intent, topic)
         guide = content.Guidance(intro, steps, guide.services, guide.what_next, guide.report)
-    services, held_back = best_cards(for_age(guide.services, audience, age), audience)
+    services, held_back = best_cards(for_age(guide.services, audience, age))
     if urgent:  # the steps for the danger are the answer: all of them, at once
         first = content.urgent_steps(danger, intent, audience, age)
         messages = [message(guide.intro), message(_steps_text(guide, topic, platform, first))]
@@ -210,7 +210,7 @@ def follow_up(kind: str, intent: str, audience: str, urgent: bool, age: Optional
         if platform and taxonomy.is_reportable(topic):
             text += "\n" + content.conversation("platform_step").format(platform=platform)
     elif kind == "more":
-        services = best_cards(services, audience)[1] or services
+        services = best_cards(services)[1] or services
         text = content.conversation("more_heading")
     else:  # talk: services someone can phone or text now, for this worry
         services, text = _talk_services(services, audience, age, urgent), content.conversation("talk_heading")

@@ -26,3 +26,31 @@ def save_two_sessions(store, sender_id: str) -> None:
         tracker.update(SessionStarted())
         tracker.update(UserUttered(text))
     asyncio.run(store.save(tracker))
+
+
+def _list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def check(reply, expect, where):
+    """Asserts what one API reply in a conversation table must show: topic, urgent, texts it has
+    or lacks, its first text, services it has or lacks, its first service."""
+    texts = [m["text"] for m in reply["messages"]]
+    joined = "\n".join(texts)
+    ids = [s["id"] for s in reply["services"]]
+    if "topic" in expect:
+        assert reply["topic"] == expect["topic"], (where, reply["topic"], joined)
+    if "urgent" in expect:
+        assert reply["urgent"] is expect["urgent"], (where, joined)
+    for text in _list(expect.get("has", [])):
+        assert text in joined, (where, text, joined)
+    for text in _list(expect.get("lacks", [])):
+        assert text not in joined, (where, text, joined)
+    if "first" in expect:
+        assert texts[0].startswith(expect["first"]), (where, texts[0])
+    for sid in expect.get("services", []):
+        assert sid in ids, (where, sid, ids)
+    for sid in expect.get("no_services", []):
+        assert sid not in ids, (where, sid, ids)
+    if "first_service" in expect:
+        assert ids and ids[0] == expect["first_service"], (where, ids)

@@ -7,6 +7,8 @@ answer), `first` (text in the first message), `services`/`no_services` (card ids
 """
 import pytest
 
+from tests.support import check
+
 EMERGENCY_YP = "If you are in danger now, call 999"
 EMERGENCY_PARENT = "If a child is in danger now, call 999"
 FRIEND = "kind of you to want to help your friend"
@@ -240,32 +242,6 @@ CONVERSATIONS = {
         ("will they know it was me", dict(topic="bullying", has="Apps don't usually show who made a report")),
     ],
 }
-
-
-def _list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def check(reply, expect, where):
-    texts = [m["text"] for m in reply["messages"]]
-    joined = "\n".join(texts)
-    ids = [s["id"] for s in reply["services"]]
-    if "topic" in expect:
-        assert reply["topic"] == expect["topic"], (where, reply["topic"], joined)
-    if "urgent" in expect:
-        assert reply["urgent"] is expect["urgent"], (where, joined)
-    for text in _list(expect.get("has", [])):
-        assert text in joined, (where, text, joined)
-    for text in _list(expect.get("lacks", [])):
-        assert text not in joined, (where, text, joined)
-    if "first" in expect:
-        assert texts[0].startswith(expect["first"]), (where, texts[0])
-    for sid in expect.get("services", []):
-        assert sid in ids, (where, sid, ids)
-    for sid in expect.get("no_services", []):
-        assert sid not in ids, (where, sid, ids)
-    if "first_service" in expect:
-        assert ids and ids[0] == expect["first_service"], (where, ids)
 
 
 def test_there_are_at_least_40_conversations_with_both_test_kinds():

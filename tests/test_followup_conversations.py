@@ -12,6 +12,7 @@ text comes from bot/content/questions.yml through bot.content.question), never t
 import pytest
 
 from bot import content, taxonomy
+from tests.support import check
 
 GENERIC = "whatever the worry"
 EMERGENCY_YP = "If you are in danger now, call 999"
@@ -123,28 +124,6 @@ DEFECTS = {
         ("my football coach keeps messaging me on snapchat", dict(topic="grooming", lacks="Being bullied")),
     ]),
 }
-
-
-def check(reply, expect, where):
-    texts = [m["text"] for m in reply["messages"]]
-    joined = "\n".join(texts)
-    ids = [s["id"] for s in reply["services"]]
-    if "topic" in expect:
-        assert reply["topic"] == expect["topic"], (where, reply["topic"], joined)
-    if "urgent" in expect:
-        assert reply["urgent"] is expect["urgent"], (where, joined)
-    for text in _list(expect.get("has", [])):
-        assert text in joined, (where, text, joined)
-    for text in _list(expect.get("lacks", [])):
-        assert text not in joined, (where, text, joined)
-    for sid in expect.get("services", []):
-        assert sid in ids, (where, sid, ids)
-    for sid in expect.get("no_services", []):
-        assert sid not in ids, (where, sid, ids)
-
-
-def _list(value):
-    return value if isinstance(value, list) else [value]
 
 
 def run(chat, name, audience, turns):
