@@ -1,4 +1,4 @@
-"""Sends a bot.replies.Reply through the Rasa dispatcher; the base of every action."""
+"""Sends a bot.domain.replies.Reply through the Rasa dispatcher; the base of every action."""
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.replies import PAYLOAD_KEY, Reply
+from bot.domain.replies import PAYLOAD_KEY, Reply
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

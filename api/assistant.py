@@ -9,15 +9,15 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import replies, vocabulary
-from bot.reading import read
-from bot.redaction import redact, stored_parse_data
-from bot.replies import PAYLOAD_KEY
-from bot.risk.assess import Risk, assess
-from bot.safety_net import SafetyNet
-from api import rasa_patches
+from bot.domain import replies, vocabulary
+from bot.nlu.reading import read
+from bot.domain.redaction import redact, stored_parse_data
+from bot.domain.replies import PAYLOAD_KEY
+from bot.nlu.risk.assess import Risk, assess
+from bot.nlu.safety_net import SafetyNet
+from bot.engine import rasa_patches
 from api.schemas import always_offered_payloads, as_text
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 log = logging.getLogger("api.assistant")
 

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionClarify, ActionSetAudience, ActionSmallTalk
 from actions.signpost import ActionShowServices, ActionSignpost
-from bot.replies import PAYLOAD_KEY
+from bot.domain.replies import PAYLOAD_KEY
 
 
 def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):

@@ -7,9 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionClarify
 from actions.signpost import ActionSignpost
-from bot import sentence_risk, uncertainty
-from bot.sentence_encoder import DIMENSIONS, shared_encoder
-from bot.sentences import split_sentences
+from bot.nlu import sentence_risk
+from bot.domain import uncertainty
+from bot.nlu.sentence_encoder import DIMENSIONS, shared_encoder
+from bot.nlu.sentences import split_sentences
 
 
 # -- the encoder (the real int8 ONNX model, no mocks) -------------------------------------------

@@ -4,8 +4,8 @@ import copy
 
 from api.assistant import Assistant
 from actions.signpost import ActionSignpost
-from bot.directory import CARD_FIELDS
-from bot.replies import PAYLOAD_KEY
+from bot.domain.directory import CARD_FIELDS
+from bot.domain.replies import PAYLOAD_KEY
 from tests.test_actions import run, tracker
 
 FIELDS = ("topic", "urgent", "messages", "services")
@@ -79,7 +79,7 @@ def test_card_fields_and_audiences_are_defined_once():
     from typing import get_args
 
     from api.schemas import Audience, ServiceCard
-    from bot import directory, taxonomy
+    from bot.domain import directory, taxonomy
 
     assert tuple(ServiceCard.__fields__) == directory.CARD_FIELDS
     assert get_args(Audience) == taxonomy.AUDIENCES

@@ -1,11 +1,11 @@
-"""The facts the risk step reads from a message (bot/risk/facts.py), on made-up messages."""
+"""The facts the risk step reads from a message (bot/nlu/risk/facts.py), on made-up messages."""
 import json
 import time
 
 import pytest
 
-from bot.risk.facts import Facts, merge, read_facts
-from bot.safety_net import normalise
+from bot.nlu.risk.facts import Facts, merge, read_facts
+from bot.nlu.safety_net import normalise
 
 WRITER_AGE = [
     ("im 14 and dunno what to do", 14),

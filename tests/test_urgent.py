@@ -1,7 +1,7 @@
 """Urgent messages put the emergency route first, every time; ordinary ones do not."""
 import pytest
 
-from bot.taxonomy import ADULT_AUDIENCES
+from bot.domain.taxonomy import ADULT_AUDIENCES
 
 URGENT = [
     "i want to kill myself",

@@ -13,7 +13,8 @@ import yaml
 from playwright.sync_api import expect
 
 from api.routes.pages import WIDGET_VERSION
-from bot import ROOT, content
+from bot import ROOT
+from bot.domain import content
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, open_visit
 from tests.browser.test_widget import (REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, message_box, open_chat,
                                        open_panel, press, send, stored)
