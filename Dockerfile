@@ -37,7 +37,7 @@ RUN make model PYTHON310=/usr/local/bin/python3.10 \
     && rm -rf .rasa \
     && test -s models/schoolbot.tar.gz
 
-# Defaults for one container; see README "Running several replicas".
+# Defaults for one container; see docs/operations.md, "Running several replicas".
 #   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL and SIGNPOST_SESSION_SECRET)
 #   SIGNPOST_TRUSTED_PROXIES  the reverse proxy's address, so per-client limits see real clients
 ENV WEB_CONCURRENCY=1 \

@@ -20,7 +20,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\D")
 DO_NOT_USE = yaml.safe_load((ROOT / "tests" / "do_not_use.yml").read_text(encoding="utf-8"))
 # What the project scans (as the shared checker did): the assistant's own folders, not tests/.
-SCAN = ["data", "actions", "bot", "api", "domain.yml", "config.yml", "README.md", "Makefile"]
+SCAN = ["data", "actions", "bot", "api", "tooling", "docs", "domain.yml", "config.yml", "README.md", "Makefile"]
 SUFFIXES = {".py", ".yml", ".yaml", ".json", ".md", ".html", ".js", ".css", ".txt", ".toml", ""}
 IGNORED_DOMAINS = {"localhost", "127.0.0.1", "0.0.0.0", "example.com", "example.org", "testserver"}
 

@@ -183,7 +183,7 @@ def test_make_content_report_needs_no_model_or_action_server(tmp_path):
     rule = re.search(r"^content-report:(.*)\n\t(.*)$", makefile, re.M)
     assert rule and "model" not in rule.group(1).lower() and "tooling.content_review.report" in rule.group(2)
     out = tmp_path / "report.html"
-    code = ("import sys; from bot import content_report as r; r.main([sys.argv[1]]); "
+    code = ("import sys; from tooling.content_review import report as r; r.main([sys.argv[1]]); "
             "assert 'rasa' not in sys.modules and 'tensorflow' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -159,7 +159,7 @@ def test_the_sweeper_outlives_a_lost_redis(caplog):
 
 
 def test_the_store_cost_benchmark_runs_every_store_at_every_length(redis_url):
-    """tooling/bench/store_cost.py (its figures are in the README, not asserted here)."""
+    """tooling/bench/store_cost.py (its figures are in docs/performance.md, not asserted here)."""
     from tooling.bench.store_cost import LENGTHS, measure
 
     results = asyncio.run(measure(redis_url, reps=1))

@@ -517,12 +517,14 @@ def test_reading_is_deterministic_and_fast():
             "my pal says tell a teacher but im scared they will phone my mum and she will go mental")
     assert 95 <= len(text.split()) <= 105
     assert read_facts(text) == read_facts(text)
-    best = min(_time_per_read(text) for _ in range(5))  # the best batch: robust to a busy machine
-    assert best < 0.002
+    # CPU time, not wall time: a shared machine's load must not fail it. A guard against a
+    # reader gone quadratic (about 1 ms now), not a performance figure (that is make bench's).
+    best = min(_time_per_read(text) for _ in range(5))
+    assert best < 0.01
 
 
 def _time_per_read(text: str, n: int = 20) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(n):
         read_facts(text)
-    return (time.perf_counter() - start) / n
+    return (time.process_time() - start) / n

@@ -33,7 +33,7 @@
   // The server gives a slow turn its degraded reply after 10 s (SIGNPOST_TURN_TIMEOUT_SECONDS);
   // past this, the widget stops waiting and gives its own failure reply with the numbers.
   var TURN_TIMEOUT_MS = 20000;
-  // The setting a school's origin must be added to (bot/runtime/settings.py: cors_origins).
+  // The setting a school's origin must be added to (api/settings.py: cors_origins).
   var ORIGINS_SETTING = "SIGNPOST_CORS_ORIGINS";
   // The numbers the widget gives when the service cannot answer (down, slow, refused, rate
   // limited): then nothing can be asked of the API, so they are written here. Each must match
@@ -698,7 +698,7 @@
   }
 
   // Only the fields the UI uses are kept, as plain strings; a service card keeps its string
-  // fields, whichever the API defines (bot/domain/directory.py), and the renderer picks what it shows.
+  // fields, whichever the API defines (bot/directory.py), and the renderer picks what it shows.
   // An urgent reply offers no audience buttons ("I'm a parent or carer"): not to a child in crisis.
   function pickReply(data, audiences) {
     function str(v) { return typeof v === "string" ? v : null; }

@@ -33,7 +33,7 @@ FOLDS = 5
 # Out-of-fold false-alarm rates the thresholds are chosen at, on the training examples that
 # are not urgent (nearly all of them written to look alarming): the model alone calls 1 in 12
 # of them urgent, and asks "Are you safe right now?" of 1 in 12 more. A missed urgent message
-# is the worst error, so recall is bought with these (measured trade-off: README, risk step).
+# is the worst error, so recall is bought with these (measured trade-off: docs/evaluation.md).
 URGENT_FALSE_ALARMS = 0.08
 ASK_FALSE_ALARMS = 0.16
 

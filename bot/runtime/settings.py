@@ -1,4 +1,4 @@
-"""Settings from environment variables (prefix SIGNPOST_); each is documented in README.md."""
+"""Settings from environment variables (prefix SIGNPOST_); each is documented in docs/operations.md."""
 from typing import List, Optional
 
 from pydantic import BaseSettings, validator

@@ -28,7 +28,7 @@ from bot.nlu.risk_model import Example, load_examples
 HELDOUT_RISK_DIR = ROOT / "tests" / "heldout_risk"
 TRAINING_DIR = ROOT / "data" / "risk"
 # Issue 18's goal: every urgent message found, at most 1 in 20 hard negatives alarmed. Not met
-# yet (README, risk step): `make eval` prints how far off it is.
+# yet (docs/evaluation.md): `make eval` prints how far off it is.
 GOAL_URGENT_RECALL = 1.0
 GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
 # What `make eval` enforces today: no worse than measured when the risk step landed (recall 0.931,

@@ -462,7 +462,7 @@
   }
 
   // Only the fields the UI uses are kept, as plain strings; a service card keeps its string
-  // fields, whichever the API defines (bot/domain/directory.py), and the renderer picks what it shows.
+  // fields, whichever the API defines (bot/directory.py), and the renderer picks what it shows.
   function pickReply(data) {
     function str(v) { return typeof v === "string" ? v : null; }
     function card(s) {
