@@ -10,10 +10,9 @@ from bot.domain.replies import PAYLOAD_KEY, Reply
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    # Plain texts for Rasa's own channels (`rasa run`, test stories); the API ignores them.
-    for msg in reply.messages:
-        dispatcher.utter_message(text=msg["text"], buttons=msg["buttons"] or None)
-    # The whole reply as data (messages, buttons, topic, urgency, cards): the API returns it as it is.
+    """The reply crosses to the API once, as data (messages, buttons, topic, urgency, cards), and
+    the API returns it as it is. Stored once in the conversation, too: its buttons are what a
+    later button press is checked against (api/assistant.py, offered_payloads)."""
     dispatcher.utter_message(json_message={PAYLOAD_KEY: reply.payload()})
 
 

@@ -14,15 +14,13 @@ Steps, in order:
 Ordinary numbers ("i'm 13", "3 boys in the park", "call 999") are kept.
 """
 import re
-import unicodedata
 from typing import Callable, Dict, List, Tuple, Union
 
 import phonenumbers
 
 from bot.domain import vocabulary
+from bot.domain.cleaning import clean
 
-# Zero-width and invisible formatting characters (after NFKC, which keeps them).
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 _TLDS = (r"com|co\.uk|org\.uk|ac\.uk|sch\.uk|gov\.uk|police\.uk|uk|org|net|ly|io|me|gg|tv|app|info|be|xyz|"
          r"link|to|co|ai|us|eu|biz|site|online|live|club|page|dev|scot|ie|fun|lol|shop|store|top|cc|ru|de|fr|nl|"
@@ -283,10 +281,6 @@ _AFTER_APP = re.compile(
     r"(?P<value>@?[A-Za-z0-9_.]*[A-Za-z0-9_][A-Za-z0-9_.]*)")
 
 
-def normalise(text: str) -> str:
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def _phones(text: str) -> str:
     """UK and international phone numbers, as libphonenumber finds them (9 digits or more)."""
     spans = [
@@ -299,7 +293,9 @@ def _phones(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    text = normalise(text)
+    # The API hands over cleaned text; cleaning again is a no-op there, and keeps redact() safe
+    # for any other caller.
+    text = clean(text)
     for replacement, pattern in _RULES:
         text = _phones(text) if pattern is None else pattern.sub(replacement, text)
     return _names(_handles(_spoken_phones(text)))

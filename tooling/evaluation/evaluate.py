@@ -30,6 +30,7 @@ warnings.filterwarnings("ignore")  # third-party deprecation noise while importi
 
 from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
 
+from bot.domain.cleaning import clean
 from bot.nlu.safety_net import shared_safety_net  # noqa: E402
 from bot.domain.taxonomy import topic_for, topic_ids  # noqa: E402
 from bot.nlu.risk_model import load_examples  # noqa: E402
@@ -57,7 +58,7 @@ async def predict(agent, examples: List[Tuple[str, Example]]) -> List[Dict]:
     """Parses each (set name, example) with the model; one row of expected/predicted each."""
     rows = []
     for set_name, ex in examples:
-        parse = await agent.parse_message(ex.text)
+        parse = await agent.parse_message(clean(ex.text))
         intent = (parse.get("intent") or {}).get("name")
         safety = parse.get("safety") or {}
         rows.append({

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, List
 
+from bot.domain.cleaning import clean
 from bot import ROOT
 from bot.nlu.risk_model import Example, load_examples
 
@@ -45,7 +46,7 @@ HARD_NEGATIVE_KINDS = ("figure_of_speech", "past_and_over", "worried_signs", "or
 async def predict(agent, examples: List[Example]) -> List[Dict]:
     rows = []
     for ex in examples:
-        parse = await agent.parse_message(ex.text)
+        parse = await agent.parse_message(clean(ex.text))
         risk = parse.get("risk") or {}
         rows.append({"text": ex.text, "source": ex.source, "kind": ex.kind, "level": ex.level,
                      "urgent": ex.urgent, "pred_level": risk.get("level", "none"),
