@@ -10,5 +10,7 @@ based=$(date +%s)
 cd "$PODMAN_DIR/../.."
 podman build "${IMAGE_BUILD_OPTS[@]}" --build-arg BASE="$BASE_IMAGE" -t "$IMAGE" -f Dockerfile .
 done_at=$(date +%s)
+# The image this one replaced, untagged now: its layers would fill the disk build after build.
+podman image prune -f >/dev/null
 echo "image: $IMAGE ($(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
 echo "image: base images $((based - started)) s, project image $((done_at - based)) s, total $((done_at - started)) s"

@@ -121,7 +121,7 @@ export SMOKE_PROXY="https://127.0.0.1:$HTTPS_PORT" SMOKE_PROXY_HTTP="http://127.
 export SMOKE_API_1="http://127.0.0.1:$API1_PORT" SMOKE_API_2="http://127.0.0.1:$API2_PORT" SMOKE_PREFIX="$P"
 export SMOKE_REDIS_PORT=$REDIS_PORT
 PY=${PY:-$ROOT/.venv/bin/python}
-"$PY" -m pytest -p no:cacheprovider -o addopts="-ra -p no:warnings" -q "$PODMAN_DIR/smoke_test.py"
+"$PY" -m pytest -p no:cacheprovider -o addopts="-ra -p no:warnings" -v -s "$PODMAN_DIR/smoke_test.py"
 
 # Memory after the smoke test's turns: podman stats per container, and RSS per process.
 echo "== memory after the smoke test"
