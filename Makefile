@@ -66,8 +66,9 @@ STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_st
 test-stories: model
 	$(STORIES_TEST)
 
-# Evaluation first (a prerequisite), then the stories, so pytest's summary is printed last.
-test: model browser-deps redis-deps eval
+# Evaluation first (a prerequisite), then the container test where the machine can run it,
+# then the stories, so pytest's summary is printed last.
+test: model browser-deps redis-deps eval compose-test-if-possible
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
@@ -147,3 +148,26 @@ chaos: model redis-deps
 .PHONY: screens
 screens: model browser-deps
 	$(PY) -m pytest -q tests/browser/test_widget_screens.py
+
+# Containers (issue 23), with podman: see docs/deployment.md and deploy/podman/.
+# `make image`: the project's image from the Dockerfile, on a local base image (Debian bookworm
+# from debootstrap + this machine's CPython 3.10; no container registry is needed), as IMAGE.
+# `make compose-test`: the stack of docker-compose.yml under podman (nginx with TLS, two API
+# containers with two workers each, the action server, Redis with append-only persistence) and
+# the smoke test through nginx (deploy/podman/smoke_test.py). Both need root.
+# `make test` runs compose-test only where the machine can (deploy/podman/can-run.sh), and
+# prints SKIPPED with the reason otherwise (SIGNPOST_SKIP_COMPOSE_TEST=1 skips it on purpose).
+.PHONY: image compose-test compose-test-if-possible
+image:
+	@SIGNPOST_SKIP_COMPOSE_TEST= deploy/podman/can-run.sh >/dev/null || { echo "make image: this machine cannot: $$(SIGNPOST_SKIP_COMPOSE_TEST= deploy/podman/can-run.sh)" >&2; exit 1; }
+	deploy/podman/build-image.sh
+
+compose-test: image $(VENV)/.installed
+	deploy/podman/compose-test.sh
+
+compose-test-if-possible:
+	@if reason=$$(deploy/podman/can-run.sh); then \
+	  $(MAKE) --no-print-directory compose-test; \
+	else \
+	  echo "compose-test: SKIPPED: $$reason"; \
+	fi
