@@ -22,7 +22,7 @@ FIXED = ("urgent_steps", "friend", "conversation", "emergency")
 
 
 def blocks(intent):
-    data = content._file(intent)
+    data = content.intent_texts(intent)
     return [(key, data[key]) for key in BLOCKS if key in data]
 
 

@@ -20,7 +20,7 @@ BLOCKS = content.BLOCKS
 
 
 def blocks(intent):
-    data = content._file(intent)
+    data = content.intent_texts(intent)
     return [(key, data[key]) for key in BLOCKS if key in data]
 
 
@@ -119,7 +119,7 @@ def test_a_young_adult_with_images_shared_gets_the_revenge_porn_helpline(intent)
 
 def test_every_topic_has_a_young_adult_block():
     for intent in INTENTS:
-        assert "young_adult" in content._file(intent), intent
+        assert "young_adult" in content.intent_texts(intent), intent
     assert content.all_services("young_person", 20) and "childline" not in content.all_services("young_person", 20)
 
 
@@ -230,7 +230,7 @@ VICTIM_TOPICS = ["sextortion", "exploitation", "image_sharing", "grooming", "abu
 @pytest.mark.parametrize("intent", VICTIM_TOPICS)
 def test_fearless_is_not_offered_to_victims_as_support(intent):
     for key in ("young_person", "young_adult"):
-        block = content._file(intent)[key]
+        block = content.intent_texts(intent)[key]
         assert "fearless" not in block["services"], (intent, key)
         assert "Fearless" not in " ".join(texts_of(block)), (intent, key)
 
@@ -293,7 +293,7 @@ def test_online_hate_routes_for_bullying_and_radicalisation(intent, audience):
 
 @pytest.mark.parametrize("intent", INTENTS)
 def test_pupils_are_pointed_to_their_guidance_or_pupil_support_teacher(intent):
-    steps = " ".join(content._file(intent)["young_person"]["steps"])
+    steps = " ".join(content.intent_texts(intent)["young_person"]["steps"])
     assert "guidance or pupil support teacher" in steps, intent
 
 

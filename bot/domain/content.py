@@ -3,7 +3,9 @@
 - conversation.yml: greetings, privacy answer and the fixed lines around signposting
 - emergency.yml: the emergency route, first in every urgent reply
 - all_services.yml: "show me all services" and the degraded-mode lists
-- <intent>.yml: per topic intent and audience: intro, steps, ordered service ids
+- <topic>.yml: per audience: intro, steps, ordered service ids for the topic's own intent, and
+  the same under its own key for a finer intent of the topic (`sextortion:` in image_sharing.yml)
+- danger.yml: the same for someone in danger now, with no clearer topic yet
 - situations/<name>.yml: the same for a situation the context cues recognise within a topic
   ("I have someone else's nude", "I'm worried about my own sexual thoughts")
 - urgent_steps.yml: steps that fit the danger the safety net found, first in an urgent reply
@@ -18,7 +20,7 @@ from typing import List, Optional, Tuple
 import yaml
 
 from bot import BOT_DIR
-from bot.domain import directory
+from bot.domain import directory, taxonomy
 from bot.domain.taxonomy import AUDIENCES, DEFAULT_AUDIENCE
 
 CONTENT_DIR = BOT_DIR / "content"
@@ -64,8 +66,18 @@ def block(data: dict, audience: str, age: Optional[int] = None):
     return data[audience_or_default(audience)]
 
 
+def intent_texts(intent: str) -> dict:
+    """The audience blocks of an intent: its topic's file (the intent's own key in it when the
+    intent is finer than its topic), or the intent's own file for danger (no topic)."""
+    topic = taxonomy.topic_for(intent)
+    if topic is None:
+        return _file(intent)
+    data = _file(topic)
+    return data if intent == topic else data[intent]
+
+
 def guidance(intent: str, audience: str, age: Optional[int] = None) -> Guidance:
-    block_ = block(_file(intent), audience, age)
+    block_ = block(intent_texts(intent), audience, age)
     return _guidance(block_)
 
 
@@ -179,5 +191,9 @@ def crisis_services(audience: str, age: Optional[int] = None) -> List[str]:
 
 
 def guidance_intents() -> List[str]:
-    """Intents that have a guidance file."""
-    return sorted(p.stem for p in CONTENT_DIR.glob("*.yml") if p.stem not in FIXED_FILES)
+    """Intents that have guidance in a topic's file: the topic's own and those under their own key."""
+    found = []
+    for path in CONTENT_DIR.glob("*.yml"):
+        if path.stem not in FIXED_FILES:
+            found += [path.stem] + [key for key in _file(path.stem) if key not in BLOCKS]
+    return sorted(found)
