@@ -23,7 +23,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup model validate eval test-stories clean content-report content-awaiting content-sign
+.PHONY: run test setup generate model validate eval test-stories clean content-report content-awaiting content-sign
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -46,12 +46,17 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
 	$(RASA) train --force --fixed-model-name schoolbot --out models
 	touch $@
 
-model: setup $(MODEL)
+# The Rasa files made from bot/topics.yml: domain.yml's intents and data/rules/topics.generated.yml
+# (tooling/generate.py). Written only when their text changes, so nothing retrains needlessly.
+generate: $(VENV)/.installed
+	$(PY) -m tooling.generate
+
+model: setup generate $(MODEL)
 
 run: model
 	$(PY) -m api.serve --host $(HOST) --port $(PORT)
 
-validate: setup
+validate: setup generate
 	$(RASA) data validate --fail-on-warnings
 
 # Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
