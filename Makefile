@@ -8,11 +8,17 @@ PYTHON310 ?= $(shell for p in "$$(command -v python3.10)" $$HOME/.pyenv/versions
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# Where `make run` listens: HOST, PORT and ACTION_PORT (`make run PORT=9000` or the environment);
+# unset, the defaults in bot/runtime/settings.py apply (127.0.0.1, 8000 and 5055).
+HOST ?=
+PORT ?=
+ACTION_PORT ?=
 
 SPACY_MODEL := build/spacy_en/meta.json
-MODEL := models/schoolbot.tar.gz
+# Where the trained model goes: bot/runtime/settings.py's MODEL_PATH (a test checks they agree).
+MODEL_DIR := models
+MODEL_NAME := schoolbot
+MODEL := $(MODEL_DIR)/$(MODEL_NAME).tar.gz
 # The custom NLU components are inputs too: Rasa's fingerprint sees their config, not their code.
 NLU_CODE := $(wildcard bot/nlu/*.py bot/nlu/*.yml bot/nlu/risk/*.py bot/nlu/risk/*.yml)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/topics.yml $(NLU_CODE)
@@ -43,7 +49,7 @@ $(SPACY_MODEL): bot/nlu/spacy_pipeline.py $(VENV)/.installed
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.
 $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
-	$(RASA) train --force --fixed-model-name schoolbot --out models
+	$(RASA) train --force --fixed-model-name $(MODEL_NAME) --out $(MODEL_DIR)
 	touch $@
 
 # The Rasa files made from bot/topics.yml: domain.yml's intents and data/rules/topics.generated.yml
@@ -54,7 +60,7 @@ generate: $(VENV)/.installed
 model: setup generate $(MODEL)
 
 run: model
-	$(PY) -m api.serve --host $(HOST) --port $(PORT)
+	$(PY) -m api.serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(ACTION_PORT),--action-port $(ACTION_PORT))
 
 validate: setup generate
 	$(RASA) data validate --fail-on-warnings
@@ -62,7 +68,7 @@ validate: setup generate
 # Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
 # Fails when urgent recall < 100% or held-out macro-F1 < 0.90 (report: results/eval_report.json).
 eval: model
-	$(PY) -m tooling.evaluation.evaluate --report results/eval_report.json
+	$(PY) -m tooling.evaluation.evaluate --model $(MODEL) --report results/eval_report.json
 
 # Issue 10: multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
 # policies, turn by turn; --e2e so the NLU reads each message); fails on any wrong intent,

@@ -10,7 +10,6 @@ import argparse
 import hmac
 import ipaddress
 import logging
-import os
 import sys
 from typing import Optional
 
@@ -57,11 +56,14 @@ def create_app(token: Optional[str]):
 
 
 def main(argv=None) -> None:
+    from bot.runtime.settings import Settings
+
+    settings = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default=os.environ.get("SIGNPOST_ACTION_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=settings.action_host)
+    parser.add_argument("--port", type=int, default=settings.action_port)
     args = parser.parse_args(argv)
-    token = os.environ.get("SIGNPOST_ACTION_TOKEN") or None
+    token = settings.action_token or None
     if not is_loopback(args.host) and not token:
         sys.exit(f"refusing to listen on {args.host} without SIGNPOST_ACTION_TOKEN: "
                  "an unauthenticated /webhook must stay on loopback")

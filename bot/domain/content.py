@@ -21,13 +21,10 @@ import yaml
 
 from bot import BOT_DIR
 from bot.domain import directory, taxonomy
-from bot.domain.taxonomy import AUDIENCES, DEFAULT_AUDIENCE
+from bot.domain.taxonomy import ADULT_AGE, AUDIENCES, DEFAULT_AUDIENCE
 
 CONTENT_DIR = BOT_DIR / "content"
 SITUATIONS_DIR = CONTENT_DIR / "situations"
-# From this age a young person gets adult routes (Report Remove and Childline's own limits
-# are on the service cards; the texts follow the `young_adult` block).
-ADULT_AGE = 18
 # The blocks a content file may have: one per audience, and `young_adult` after the young person's.
 BLOCKS = AUDIENCES[:1] + ("young_adult",) + AUDIENCES[1:]
 FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps", "questions", "friend"}

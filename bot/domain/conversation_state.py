@@ -11,7 +11,6 @@ from bot.domain import taxonomy
 
 WRITERS = taxonomy.AUDIENCES + ("friend",)
 RISKS = ("none", "concern", "urgent")
-ADULT_AGE = 18
 # Who the other person is, when they are older: an adult or a stranger met online.
 OLDER = {"adult", "stranger"}
 # A new fact → the safety-net category whose urgent steps fit it (bot/content/urgent_steps.yml).
@@ -55,7 +54,7 @@ class State:
     @property
     def about_a_child(self) -> bool:
         age = self.age
-        return age is None or age < ADULT_AGE
+        return age is None or age < taxonomy.ADULT_AGE
 
     def as_dict(self) -> Dict:
         return asdict(self)
@@ -81,13 +80,13 @@ def heard(state: State, cues: Dict, audience: Optional[str] = None) -> State:
             changes.setdefault("subject", "child")
         else:
             changes["writer_age"] = age
-            if age < ADULT_AGE and "writer" not in changes and state.writer is None:
+            if age < taxonomy.ADULT_AGE and "writer" not in changes and state.writer is None:
                 changes["writer"] = "young_person"
     subject_age = cues.get("subject_age")
     if subject_age is not None:
         subject_age = int(subject_age)
         now = changes.get("subject", state.subject)
-        if subject_age >= ADULT_AGE and now in (None, "self") and changes.get("writer", state.writer) in (None, "young_person"):
+        if subject_age >= taxonomy.ADULT_AGE and now in (None, "self") and changes.get("writer", state.writer) in (None, "young_person"):
             changes["other_person"] = "adult"  # "he's 19", said by a young person of themself
         else:
             changes["subject_age"] = subject_age

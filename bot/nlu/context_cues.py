@@ -9,12 +9,13 @@ by bot/domain/conversation_state.py), a question inside the topic (`question`), 
 """
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 
-from pathlib import Path
+from bot.domain.taxonomy import ADULT_AGE
 from bot.nlu.safety_net import normalise, shared_safety_net
 
 PATTERNS_FILE = Path(__file__).with_name("context_patterns.yml")
@@ -168,14 +169,14 @@ class ContextCues:
             if value is not None and age is None:
                 age, whose, owner = value, kind, doc[start].lower_
                 phrases["age"] = token.text
-        if whose == "child" and owner not in ("my", "our") and age is not None and age >= 18:
+        if whose == "child" and owner not in ("my", "our") and age is not None and age >= ADULT_AGE:
             found.setdefault("person", "adult")  # "talking to a 19 year old"
             age, whose = None, None
         if whose == "child" and subject_age is None:
             subject_age = age
         audience = found.get("audience")
         if audience is None and age is not None:
-            if whose == "self" and age < 18:
+            if whose == "self" and age < ADULT_AGE:
                 audience = "young_person"
             elif whose == "child" and owner in ("my", "our"):
                 audience = "parent"

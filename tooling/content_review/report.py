@@ -136,7 +136,7 @@ def urgent_steps_rows() -> List[dict]:
     rows = []
     for danger, entry in content._file("urgent_steps").items():
         for key in content.BLOCKS:
-            who = taxonomy.audience_label(key) if key in AUDIENCES else f"{taxonomy.audience_label('young_person')}, {content.ADULT_AGE} or over"
+            who = taxonomy.audience_label(key) if key in AUDIENCES else f"{taxonomy.audience_label('young_person')}, {taxonomy.ADULT_AGE} or over"
             rows.append({"danger": danger.replace("_", " "), "who": who, "steps": entry.get(key) or []})
     return rows
 

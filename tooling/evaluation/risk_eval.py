@@ -1,6 +1,6 @@
 """Evaluates the risk step (issue 18) on the held-out risk set, tests/heldout_risk/.
 
-    .venv/bin/python -m tooling.evaluation.risk_eval [--model models/schoolbot.tar.gz] [--out results]
+    .venv/bin/python -m tooling.evaluation.risk_eval [--model PATH] [--out results]
 
 Each message goes through the whole NLU pipeline (Agent.parse_message), as the first message
 of a conversation. Prints the confusion of levels (expected none / serious / immediate against
@@ -24,6 +24,7 @@ from typing import Dict, List
 
 from bot import ROOT
 from bot.nlu.risk_model import Example, load_examples
+from bot.runtime.settings import MODEL_PATH
 
 HELDOUT_RISK_DIR = ROOT / "tests" / "heldout_risk"
 TRAINING_DIR = ROOT / "data" / "risk"
@@ -208,7 +209,7 @@ def main(argv=None) -> int:
     from tooling.evaluation.evaluate import load_agent
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", type=Path, default=Path("models/schoolbot.tar.gz"))
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
     parser.add_argument("--out", type=Path, default=Path("results"))
     args = parser.parse_args(argv)
     agent = load_agent(args.model)
