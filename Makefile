@@ -70,7 +70,7 @@ validate: setup generate
 eval: model
 	$(PY) -m tooling.evaluation.evaluate --model $(MODEL) --report results/eval_report.json
 
-# Issue 10: multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
+# Multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
 # policies, turn by turn; --e2e so the NLU reads each message); fails on any wrong intent,
 # entity or action (report: results/stories/).
 STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
@@ -82,7 +82,7 @@ test: model browser-deps redis-deps eval
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
-# The review page a safeguarding lead signs (issue 19): every reply, its id, hash, sign-off
+# The review page a safeguarding lead signs: every reply, its id, hash, sign-off
 # status, the file and key of each text, search and filters; opens with what changed since the
 # last sign-off. One self-contained HTML file. Built from bot/domain/replies.py: no model, no action server.
 CONTENT_REPORT ?= results/content-report.html
@@ -127,7 +127,7 @@ redis-deps:
 # This API against plain `rasa run` on the same model: closed-loop load at concurrency 1, 10
 # and 50 (loopback only), `make run`'s single worker at 10, the long-message mix at 1 and 10,
 # and first the parse floor (tooling/bench/encoder_cost.py: the NLU parse alone, CPU per message), so
-# that the report ends with a whole turn's CPU over the parse's and the goals of issue 13.
+# that the report ends with a whole turn's CPU over the parse's and the goals it must meet.
 # Results in results/bench.json and results/encoder_cost.json. BENCH_DURATION (s per run,
 # default 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2),
 # BENCH_ONE_WORKER_CONCURRENCY (default 10), BENCH_LONG_CONCURRENCY (default 1,10),
@@ -152,7 +152,7 @@ chaos: model redis-deps
 # retrains next time, since the inputs stay newer than it).
 .PRECIOUS: $(MODEL)
 
-# Issue 20, for review: screenshots of the urgent reply, a topic reply for each audience, a
+# For review: screenshots of the urgent reply, a topic reply for each audience, a
 # follow-up and the widget's failure reply, at 360x740 (touch) and 1280x800, for this widget and
 # the frozen 1.1.0 ("-before-1.1.0"), with the measured heights in results/screens/measurements.json.
 .PHONY: screens

@@ -39,7 +39,7 @@ def create_app(token: Optional[str]):
     async def http_error(request, exc):
         # rasa_sdk answers every exception with 500 and an error log; a wrong method (POST
         # /health), an unknown path or a body that is not JSON is the client's error: its own
-        # status, as JSON, without a log record (issue 21).
+        # status, as JSON, without a log record.
         status = getattr(exc, "status_code", 500) or 500
         return response.json({"error": type(exc).__name__, "status": status}, status=status)
 

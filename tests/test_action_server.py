@@ -1,4 +1,4 @@
-"""The action server listens on loopback by default, and needs a token anywhere else (issue 12, item 3)."""
+"""The action server listens on loopback by default, and needs a token anywhere else."""
 import httpx
 import psutil
 import pytest

@@ -98,7 +98,7 @@ def test_worst_mix_holds_1000_character_messages_of_the_issue_21_shapes():
 
 
 def test_the_load_only_presses_buttons_the_last_answer_offered():
-    """Issue 21: the API refuses a button that was not offered; a virtual user, like a person,
+    """The API refuses a button that was not offered; a virtual user, like a person,
     presses only what it was shown (else the turn is skipped)."""
     import asyncio
     import random

@@ -1,4 +1,4 @@
-"""`make content-report`: the self-contained review page a safeguarding lead signs (issues 11, 19)."""
+"""`make content-report`: the self-contained review page a safeguarding lead signs."""
 import re
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Issue 19: the content defects an independent safeguarding review found in the topic texts,
+"""The content defects an independent safeguarding review found in the topic texts,
 the service cards and the fixed lines (bot/content/questions.yml is reviewed in its own tests).
 
 Each test checks a reply or a text as the assistant shows it (bot/domain/replies.py builds replies as
@@ -309,7 +309,7 @@ def test_more_services_is_offered_only_when_cards_were_held_back():
     rest = replies.follow_up("more", "self_harm", "young_person", False, age=16).services
     assert rest == ["papyrus_hopeline247", "nhs24_111", "breathing_space"]
     assert not more_button(replies.signpost("scams_hacking", "young_person", False))
-    # Adults read on phones too (issue 20): the 3 best cards, the rest behind "More services".
+    # Adults read on phones too: the 3 best cards, the rest behind "More services".
     parent = replies.signpost("bullying", "parent", False)
     everything = content.guidance("bullying", "parent").services
     assert parent.services == everything[:3] and bool(more_button(parent)) == (len(everything) > 3)

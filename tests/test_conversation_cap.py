@@ -1,4 +1,4 @@
-"""Issue 21, item 3: a size cap on one conversation. At MAX_USER_TURNS messages the stored
+"""A size cap on one conversation. At MAX_USER_TURNS messages the stored
 conversation is compacted (the slots, then the last turns); the person notices nothing."""
 import asyncio
 import json

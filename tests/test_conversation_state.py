@@ -1,4 +1,4 @@
-"""Issue 10 without the model: the conversation state rules, the cues they read, language
+"""Conversations that unfold, without the model: the conversation state rules, the cues they read, language
 detection, and the new texts (reading age, no blame, never a child's text for a parent)."""
 import pytest
 import textstat

@@ -1,4 +1,4 @@
-"""Issue 21, item 1: the CPU budget of one message.
+"""The CPU budget of one message.
 
 The performance claim itself (<= 100 ms of CPU for a 1,000-character message of any shape) is
 measured by `make bench` (the "worst" mix, tooling/bench/encoder_cost.py): timings do not belong in a

@@ -1,4 +1,4 @@
-"""Issue 21, item 6: a malformed Host header, the action server's errors and logs, a deleted
+"""A malformed Host header, the action server's errors and logs, a deleted
 session id just after it was issued, and the server banner."""
 import json
 import logging

@@ -1,4 +1,4 @@
-"""Logs are JSON lines with a request id, and never carry text (issue 12, item 9)."""
+"""Logs are JSON lines with a request id, and never carry text."""
 import json
 import logging
 import subprocess

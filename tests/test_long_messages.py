@@ -1,4 +1,4 @@
-"""Issue 9: long, messy messages — the sentence encoder, urgency sentence by sentence, a second
+"""Long, messy messages — the sentence encoder, urgency sentence by sentence, a second
 concern offered as a button, and honest uncertainty (runner-up, likely topics first)."""
 import numpy as np
 import pytest
@@ -59,7 +59,7 @@ def label(intent, confidence):
 
 
 def test_sentences_name_topics_never_urgency():
-    """Issue 18: the sentence classifier was trained on topics; urgency is the risk step's."""
+    """The sentence classifier was trained on topics; urgency is the risk step's."""
     result = sentence_risk.judge([label("bullying", 0.9), label("self_harm", 0.95), label("bullying", 0.7)])
     assert result["topics"] == ["bullying", "self_harm"] and "urgent" not in result
 
@@ -161,7 +161,7 @@ def test_urgent_fact_inside_a_long_story_puts_999_first(chat, message):
 
 
 def test_a_worry_with_no_danger_told_is_answered_not_alarmed(chat):
-    """Issue 18: messages that "don't feel safe", and no more said: worried signs, not an
+    """Messages that "don't feel safe", and no more said: worried signs, not an
     emergency by what is told. The parent gets the topic's answer and its services, and the
     emergency route only if the risk step reads a danger; never a dead end."""
     reply = chat("I found messages on my daughter's phone from someone I don't know. They just don't feel safe. "

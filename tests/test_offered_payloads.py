@@ -1,4 +1,4 @@
-"""Issue 21, item 4: a button press is accepted only when that button was offered in the
+"""A button press is accepted only when that button was offered in the
 conversation (or is always offered: the topic menu, who is asking, "I need help now").
 "{"payload": "/safe_now"}" must not clear an urgent conversation's urgency unless offered."""
 from api.schemas import always_offered_payloads, button_payloads

@@ -1,4 +1,4 @@
-"""X-Forwarded-For counts only from proxies named in SIGNPOST_TRUSTED_PROXIES (issue 12, item 5)."""
+"""X-Forwarded-For counts only from proxies named in SIGNPOST_TRUSTED_PROXIES."""
 import httpx
 
 from api.main import create_app

@@ -1,4 +1,4 @@
-"""Issue 19: the follow-up questions people ask next, answered for the topic or situation, the
+"""The follow-up questions people ask next, answered for the topic or situation, the
 audience and the age, with content a safeguarding lead signs (bot/content/questions.yml,
 bot/domain/replies.py). No model needed; the same conversations through the API and the Rasa stories
 are in tests/test_followup_conversations.py and tests/test_stories.yml."""

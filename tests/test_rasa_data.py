@@ -48,7 +48,7 @@ def test_training_data_has_no_duplicates_or_heldout_messages():
 
 
 def test_every_topic_has_long_examples_in_peoples_own_voices():
-    """Issue 9: at least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
+    """At least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
     accounts, teenagers' posts), since real messages are long."""
     from bot.nlu.sentences import split_sentences
 

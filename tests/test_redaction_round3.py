@@ -1,4 +1,4 @@
-"""Issue 21, item 2: what still slipped through redaction (round three), kept apart from the
+"""What still slipped through redaction (round three), kept apart from the
 first table (tests/test_redaction.py). The classifier and the safety net read the original
 text in memory; these check what is stored and logged."""
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 13 item 5: the reply crosses the process boundary once, as data, and the API returns it
+"""The reply crosses the process boundary once, as data, and the API returns it
 as it is (no rebuilding from the texts and card ids, no cards made again)."""
 import copy
 

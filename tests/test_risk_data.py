@@ -1,4 +1,4 @@
-"""Issue 18: the risk examples (data/risk/, trained on) and the risk held-out set
+"""The risk examples (data/risk/, trained on) and the risk held-out set
 (tests/heldout_risk/, never trained on) are big enough, labelled consistently and apart."""
 import re
 from collections import Counter

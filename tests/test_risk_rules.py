@@ -1,4 +1,4 @@
-"""Issue 18: the signed safeguarding rules (bot/nlu/risk/rules.yml), one test each, on facts built
+"""The signed safeguarding rules (bot/nlu/risk/rules.yml), one test each, on facts built
 by hand (the facts reader has its own tests), and how the risk step combines rules, the safety
 net and the model's score (bot/nlu/risk/assess.py). No model needed."""
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 18: urgency is a judgement about who is at risk, now, made through POST /api/v1/chat
+"""Urgency is a judgement about who is at risk, now, made through POST /api/v1/chat
 with the trained model and the real action server. Minimal pairs: the same worry, once urgent
 and once not, written for these tests (never taken from the evaluation sets)."""
 import pytest

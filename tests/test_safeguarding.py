@@ -1,4 +1,4 @@
-"""Issue 11: safeguarding content a school can sign off.
+"""Safeguarding content a school can sign off.
 
 Corrections 1-6, the missing routes and the age rules, checked on the replies themselves
 (bot/domain/replies.py builds them as data, with no model) and, for a few, through the real API.

@@ -206,7 +206,7 @@ ONE_SENTENCE_NEAR_MISSES = [
 ]
 
 
-# Kinds added after the long-form held-out review (issue 9): suicide planning said without the
+# Kinds added after the long-form held-out review: suicide planning said without the
 # words, attack slang from extremist and incel spaces, strangers near a child's home, burns
 # and roof jumps done for a dare. Our own wordings, not the held-out texts.
 REVIEW_KINDS = [

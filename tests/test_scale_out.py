@@ -264,7 +264,7 @@ def test_rate_limits_let_messages_through_when_redis_is_unreachable():
 
 # Last, because it stops the shared Redis.
 def test_a_turn_makes_few_redis_round_trips(cluster):
-    """Issue 13: the lock is taken and given back in two round trips (Rasa's ticket lock made
+    """The lock is taken and given back in two round trips (Rasa's ticket lock made
     about seven); the conversation is read in one (only the events this worker has not seen) and
     written in one (only the events the turn added), never read back to be merged."""
     a, red = cluster["a"], cluster["redis"]

@@ -1,4 +1,4 @@
-"""Only session ids the server issued continue a conversation (issue 12, item 4)."""
+"""Only session ids the server issued continue a conversation."""
 import time
 from unittest import mock
 

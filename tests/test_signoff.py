@@ -1,4 +1,4 @@
-"""Sign-off of every reply (issue 19): stable ids, content hashes, content-signoff.yml."""
+"""Sign-off of every reply: stable ids, content hashes, content-signoff.yml."""
 import shutil
 from datetime import date
 

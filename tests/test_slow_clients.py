@@ -1,4 +1,4 @@
-"""Slow clients cannot hold connections; the reverse proxy config is shipped (issue 12, item 10)."""
+"""Slow clients cannot hold connections; the reverse proxy config is shipped."""
 import socket
 import time
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The conversation so far (issue 10): who is writing, who it is about, how old, who the other
+"""The conversation so far: who is writing, who it is about, how old, who the other
 person is, the app, the current topic and how bad it is; and how a new turn changes it.
 
 Pure functions over plain values, so they are tested without Rasa; actions/unfold.py keeps
@@ -9,8 +9,6 @@ from typing import Dict, Optional, Tuple
 
 from bot.domain import taxonomy
 
-WRITERS = taxonomy.AUDIENCES + ("friend",)
-RISKS = ("none", "concern", "urgent")
 # Who the other person is, when they are older: an adult or a stranger met online.
 OLDER = {"adult", "stranger"}
 # A new fact → the safety-net category whose urgent steps fit it (bot/content/urgent_steps.yml).
@@ -108,7 +106,7 @@ def escalated(state: State, intent: Optional[str], escalation: Optional[str],
     - a demand for money after images were shared is sextortion;
     - a planned meeting, with an adult or stranger or in a grooming or exploitation chat;
     - a threat or violence, when the risk step found the message urgent (`risk_urgent`): "my
-      mum will kill me if I'm late" is a threat's words and a figure of speech (issue 18).
+      mum will kill me if I'm late" is a threat's words and a figure of speech.
     """
     previous = state.intent
     previous_topic = taxonomy.topic_for(previous) or None

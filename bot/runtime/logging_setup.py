@@ -44,7 +44,7 @@ class JsonFormatter(logging.Formatter):
             entry["exc_type"] = kind.__name__
             entry["exc_where"] = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)][-5:]
         # JSON leaves these raw with ensure_ascii=False, and line readers split on them: one
-        # record must stay one line whatever a message or an action name holds (issue 21).
+        # record must stay one line whatever a message or an action name holds.
         return json.dumps(entry, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
 
 

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     turn_timeout_seconds: float = 10.0
     # The NLU parse of one message runs off the event loop and must finish within this (queue
     # wait included); over it, the turn answers degraded with the emergency route first. A
-    # message costs at most ~0.1 s of CPU (issue 21), so only an overloaded worker gets here.
+    # message costs at most ~0.1 s of CPU, so only an overloaded worker gets here.
     parse_budget_seconds: float = 2.0
     max_body_bytes: int = 8192
     # Conversations are forgotten after this much inactivity.

@@ -125,7 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"  parse floor, bench {name} mix: {floor['conversations']} conversations, {floor['turns']} turns "
                   f"({floor['messages']} distinct)  mean_ms {floor['mean_ms']}  p95_ms {floor['p95_ms']}  "
                   f"max_ms {floor['max_ms']}", flush=True)
-        # Issue 21: each worst-shaped message alone, with the redaction the API adds to it.
+        # Each worst-shaped message alone, with the redaction the API adds to it.
         from bot.domain.redaction import redact
 
         worst = {name: cost[text] + min(_cpu_ms(redact, [text])) for name, text in WORST_MESSAGES.items()}

@@ -1,4 +1,4 @@
-"""The review page a safeguarding lead signs: every reply the assistant can show (issue 19).
+"""The review page a safeguarding lead signs: every reply the assistant can show.
 
     python -m tooling.content_review.report results/content-report.html     (make content-report)
 

@@ -1,4 +1,4 @@
-"""Sign-off of every reply by a safeguarding lead (issue 19): hashes, the manifest, commands.
+"""Sign-off of every reply by a safeguarding lead: hashes, the manifest, commands.
 
     python -m tooling.content_review.signoff status                       what is signed, awaiting, unlisted
     python -m tooling.content_review.signoff awaiting                     (make content-awaiting) list every
@@ -34,7 +34,7 @@ MANIFEST = ROOT / "content-signoff.yml"
 AWAITING_COMMAND = "make content-awaiting"
 SIGN_COMMAND = 'make content-sign NAME="Full Name" ROLE="Child Protection Coordinator" [DATE=YYYY-MM-DD]'
 HEADER = """\
-# Sign-off of every reply the assistant can show (issue 19; see README, "Review every reply").
+# Sign-off of every reply the assistant can show (see README, "Review every reply").
 # signatures: who signed, their role, the date, and the id: hash of every reply they signed.
 #   Only `make content-sign` adds one, after the lead has read the review page
 #   (make content-report). Never edit a signature by hand.

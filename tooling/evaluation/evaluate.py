@@ -270,7 +270,7 @@ def main(argv=None) -> int:
     summary = summarise(rows)
     failed = failures(summary)
     print_report(summary, failed)
-    # Issue 18: the risk step on its own held-out set (confusion by kind, PR curves, gates).
+    # The risk step on its own held-out set (confusion by kind, PR curves, gates).
     risk_rows = asyncio.run(risk_eval.predict(agent, load_examples(risk_eval.HELDOUT_RISK_DIR)))
     failed += risk_eval.report(risk_rows, args.report.parent)
 

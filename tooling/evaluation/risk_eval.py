@@ -1,4 +1,4 @@
-"""Evaluates the risk step (issue 18) on the held-out risk set, tests/heldout_risk/.
+"""Evaluates the risk step on the held-out risk set, tests/heldout_risk/.
 
     .venv/bin/python -m tooling.evaluation.risk_eval [--model PATH] [--out results]
 
@@ -10,7 +10,7 @@ evidence ids. Draws the precision-recall curves of the learned model to results/
 its out-of-fold scores on the training examples (where the thresholds were chosen,
 bot/nlu/risk_model.py), its scores on the held-out set, and the whole risk step's point. `make
 eval` runs it and fails when the step does worse than when it landed (URGENT_RECALL_MIN,
-HARD_NEGATIVE_FALSE_ALARMS_MAX); it prints issue 18's goal (recall 1.0, hard-negative false
+HARD_NEGATIVE_FALSE_ALARMS_MAX); it prints the goal (recall 1.0, hard-negative false
 alarms <= 5 %) and whether it is met.
 The held-out set is never trained on: tests/ is not a training path.
 """
@@ -28,7 +28,7 @@ from bot.runtime.settings import MODEL_PATH
 
 HELDOUT_RISK_DIR = ROOT / "tests" / "heldout_risk"
 TRAINING_DIR = ROOT / "data" / "risk"
-# Issue 18's goal: every urgent message found, at most 1 in 20 hard negatives alarmed. Not met
+# The goal: every urgent message found, at most 1 in 20 hard negatives alarmed. Not met
 # yet (README, risk step): `make eval` prints how far off it is.
 GOAL_URGENT_RECALL = 1.0
 GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
@@ -195,7 +195,7 @@ def report(rows: List[Dict], out_dir: Path) -> List[str]:
     print(f"\nPrecision-recall curves: {out_dir / 'risk_pr.png'}; report: {out_dir / 'risk_report.json'}")
     goal = summary["urgent_recall"] >= GOAL_URGENT_RECALL and \
         summary["hard_negative_false_alarms"] <= GOAL_HARD_NEGATIVE_FALSE_ALARMS
-    print(f"Goal (issue 18): urgent recall {GOAL_URGENT_RECALL}, hard-negative false alarms <= "
+    print(f"Goal: urgent recall {GOAL_URGENT_RECALL}, hard-negative false alarms <= "
           f"{GOAL_HARD_NEGATIVE_FALSE_ALARMS}: {'met' if goal else 'NOT MET'}")
     for reason in failed:
         print(f"FAILED: {reason}")

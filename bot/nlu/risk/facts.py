@@ -1,4 +1,4 @@
-"""The facts of a message that the safeguarding rules need (issue 18).
+"""The facts of a message that the safeguarding rules need.
 
 Who is writing and how old the young person is, who the other person is and how old, what
 happened or is happening, when, and how it is said (a question, a story, a figure of speech).
