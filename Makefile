@@ -29,7 +29,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup generate model validate eval test-stories clean content-report content-awaiting content-sign
+.PHONY: run test test-fast setup generate model validate eval test-stories clean content-report content-awaiting content-sign
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -76,6 +76,12 @@ eval: model
 STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
 test-stories: model
 	$(STORIES_TEST)
+
+# The fast tier: every test marked `fast` (rules, content, schemas, redaction, widget logic,
+# layout, settings), no trained model and no server, in under a minute. The model path points
+# nowhere, so a fast test that loads the model fails loudly (tests/conftest.py refuses servers).
+test-fast: $(VENV)/.installed $(SPACY_MODEL) generate
+	SIGNPOST_MODEL_PATH=$(CURDIR)/build/no-model-in-the-fast-tier.tar.gz $(PY) -m pytest -q -m fast
 
 # Evaluation first (a prerequisite), then the stories, so pytest's summary is printed last.
 test: model browser-deps redis-deps eval

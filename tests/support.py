@@ -1,6 +1,11 @@
 """What test modules and conftest files share (never import a conftest as a module)."""
+from pathlib import Path
+
 from bot import ROOT
-from bot.runtime.settings import MODEL_PATH as MODEL  # noqa: F401 (shared)
+from bot.runtime.settings import Settings
+
+# The trained model (SIGNPOST_MODEL_PATH, else where `make` writes it; `make test-fast` points it nowhere).
+MODEL = Path(Settings().model_path)
 
 METRICS_TOKEN = "metrics-token-for-tests"
 # Logs and screenshots of the browser tests.

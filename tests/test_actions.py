@@ -8,6 +8,8 @@ from actions.conversation import ActionClarify, ActionSetAudience, ActionSmallTa
 from actions.signpost import ActionShowServices, ActionSignpost
 from bot.domain.replies import PAYLOAD_KEY
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 
 def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):
     latest = {

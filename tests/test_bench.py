@@ -1,8 +1,12 @@
 """`make bench`'s pure parts: the message mixes, the run schedule, the turn/parse ratio and the
 goals. No model, no processes, no network."""
+import pytest
+
 from tooling.bench.mixes import (BUTTON_FOLLOW_UPS, CONVERSATIONS, TYPED_FOLLOW_UPS, long_conversations, long_texts,
                          mean_over_turns, turns, unique_texts)
 from tooling.bench.run import goals, kind, ratio_to_floor, schedule, turn_over_parse
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 
 def run(target, concurrency, p95=100.0, errors=0, turns_per_s=10.0, server_cpu=30.0):

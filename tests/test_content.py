@@ -8,6 +8,8 @@ import textstat
 from bot.domain import content, replies
 from bot.domain.taxonomy import AUDIENCES
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 INTENTS = content.guidance_intents()
 # Every file of advice: the topics' and danger.yml (someone is in danger now, no clearer topic yet).
 GUIDES = INTENTS + ["danger"]

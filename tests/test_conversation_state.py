@@ -12,6 +12,8 @@ from bot.nlu.language import shared_language_detector
 
 from tests.test_content import BLAME
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 
 def cues(text):
     return shared_context_cues().read(text).as_dict()

@@ -244,6 +244,7 @@ CONVERSATIONS = {
 }
 
 
+@pytest.mark.fast
 def test_there_are_at_least_40_conversations_with_both_test_kinds():
     assert len(CONVERSATIONS) >= 40
 

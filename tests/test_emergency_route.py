@@ -7,6 +7,8 @@ import pytest
 from bot.domain import replies
 from bot.domain.directory import get as service
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 CHILDLINE = service("childline").phone
 SAMARITANS = service("samaritans").phone
 

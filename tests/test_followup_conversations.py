@@ -137,6 +137,7 @@ def run(chat, name, audience, turns):
         check(reply, expect, f"{name}, turn {index + 1}: {said}")
 
 
+@pytest.mark.fast
 def test_each_follow_up_kind_is_covered_for_five_topics_and_every_audience():
     for audience in OPENINGS:
         kinds = {kind for _, kind in QUESTIONS[audience]}

@@ -13,6 +13,8 @@ from bot.nlu.context_cues import shared_context_cues
 from bot.domain.conversation_state import State, heard
 from tests.test_safeguarding import KEEPS_EVIDENCE, NUDE_RULE, REPORT_INSTEAD
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 QUESTIONS = yaml.safe_load(open(CONTENT_DIR / "questions.yml", encoding="utf-8"))
 AUDIENCES = [("young_person", 14), ("young_person", 19), ("parent", 14), ("professional", 14)]
 TOPICS = ["bullying", "image_sharing", "sextortion", "grooming", "self_harm", "relationship_abuse",

@@ -8,6 +8,8 @@ from bot.nlu.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, asse
 from bot.nlu.risk.facts import Facts
 from bot.nlu.safety_net import SafetyResult
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 F = frozenset
 NO_NET = SafetyResult(urgent=False)
 T = Thresholds(urgent=0.6, ask=0.35)

@@ -3,6 +3,8 @@ import pytest
 
 from bot.nlu.safety_net import shared_safety_net
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 FLAGGED = [
     ("kms", "suicide_self_harm"),
     ("i wanna unalive myself", "suicide_self_harm"),
