@@ -29,7 +29,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test test-fast setup generate model validate eval test-stories clean content-report content-awaiting content-sign
+.PHONY: run test test-fast setup generate check-generated model validate eval test-stories clean content-report content-awaiting content-sign
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -57,6 +57,11 @@ $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
 generate: $(VENV)/.installed
 	$(PY) -m tooling.generate
 
+# `make test` stops here first when bot/topics.yml changed without `make generate`: the generated
+# files are committed, so a clone trains what the repository says (tests/test_topic_files.py too).
+check-generated: $(VENV)/.installed
+	$(PY) -m tooling.generate --check
+
 model: setup generate $(MODEL)
 
 run: model
@@ -80,11 +85,11 @@ test-stories: model
 # The fast tier: every test marked `fast` (rules, content, schemas, redaction, widget logic,
 # layout, settings), no trained model and no server, in under a minute. The model path points
 # nowhere, so a fast test that loads the model fails loudly (tests/conftest.py refuses servers).
-test-fast: $(VENV)/.installed $(SPACY_MODEL) generate
+test-fast: $(VENV)/.installed $(SPACY_MODEL)
 	SIGNPOST_MODEL_PATH=$(CURDIR)/build/no-model-in-the-fast-tier.tar.gz $(PY) -m pytest -q -m fast
 
 # Evaluation first (a prerequisite), then the stories, so pytest's summary is printed last.
-test: model browser-deps redis-deps eval
+test: check-generated model browser-deps redis-deps eval
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
