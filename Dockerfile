@@ -42,8 +42,7 @@ RUN make .venv/.installed PYTHON310=${PYTHON}
 # Then the code and training data, and the model (`make model`: spaCy pipeline + rasa train).
 COPY --chown=signpost:signpost . .
 RUN make model PYTHON310=${PYTHON} \
-    && rm -rf .rasa \
-    && test -s models/schoolbot.tar.gz
+    && rm -rf .rasa
 
 # Defaults for one container; see docs/operations.md, "Running several replicas".
 #   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL and SIGNPOST_SESSION_SECRET)

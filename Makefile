@@ -8,11 +8,17 @@ PYTHON310 ?= $(shell for p in "$$(command -v python3.10)" $$HOME/.pyenv/versions
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# Where `make run` listens: HOST, PORT and ACTION_PORT (`make run PORT=9000` or the environment);
+# unset, the defaults in bot/runtime/settings.py apply (127.0.0.1, 8000 and 5055).
+HOST ?=
+PORT ?=
+ACTION_PORT ?=
 
 SPACY_MODEL := build/spacy_en/meta.json
-MODEL := models/schoolbot.tar.gz
+# Where the trained model goes: bot/runtime/settings.py's MODEL_PATH (a test checks they agree).
+MODEL_DIR := models
+MODEL_NAME := schoolbot
+MODEL := $(MODEL_DIR)/$(MODEL_NAME).tar.gz
 # The custom NLU components are inputs too: Rasa's fingerprint sees their config, not their code.
 NLU_CODE := $(wildcard bot/nlu/*.py bot/nlu/*.yml bot/nlu/risk/*.py bot/nlu/risk/*.yml)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/topics.yml $(NLU_CODE)
@@ -23,7 +29,7 @@ export PYTHONHASHSEED := 0
 export TF_DETERMINISTIC_OPS := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup model validate eval test-stories clean content-report content-awaiting content-sign
+.PHONY: run test test-fast setup generate check-generated model validate eval test-stories clean content-report content-awaiting content-sign
 
 setup: $(VENV)/.installed $(SPACY_MODEL)
 
@@ -43,36 +49,52 @@ $(SPACY_MODEL): bot/nlu/spacy_pipeline.py $(VENV)/.installed
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.
 $(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
-	$(RASA) train --force --fixed-model-name schoolbot --out models
+	$(RASA) train --force --fixed-model-name $(MODEL_NAME) --out $(MODEL_DIR)
 	touch $@
 
-model: setup $(MODEL)
+# The Rasa files made from bot/topics.yml: domain.yml's intents and data/rules/topics.generated.yml
+# (tooling/generate.py). Written only when their text changes, so nothing retrains needlessly.
+generate: $(VENV)/.installed
+	$(PY) -m tooling.generate
+
+# `make test` stops here first when bot/topics.yml changed without `make generate`: the generated
+# files are committed, so a clone trains what the repository says (tests/test_topic_files.py too).
+check-generated: $(VENV)/.installed
+	$(PY) -m tooling.generate --check
+
+model: setup generate $(MODEL)
 
 run: model
-	$(PY) -m api.serve --host $(HOST) --port $(PORT)
+	$(PY) -m api.serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(ACTION_PORT),--action-port $(ACTION_PORT))
 
-validate: setup
+validate: setup generate
 	$(RASA) data validate --fail-on-warnings
 
 # Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
 # Fails when urgent recall < 100% or held-out macro-F1 < 0.90 (report: results/eval_report.json).
 eval: model
-	$(PY) -m tooling.evaluation.evaluate --report results/eval_report.json
+	$(PY) -m tooling.evaluation.evaluate --model $(MODEL) --report results/eval_report.json
 
-# Issue 10: multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
+# Multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
 # policies, turn by turn; --e2e so the NLU reads each message); fails on any wrong intent,
 # entity or action (report: results/stories/).
 STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
 test-stories: model
 	$(STORIES_TEST)
 
+# The fast tier: every test marked `fast` (rules, content, schemas, redaction, widget logic,
+# layout, settings), no trained model and no server, in under a minute. The model path points
+# nowhere, so a fast test that loads the model fails loudly (tests/conftest.py refuses servers).
+test-fast: $(VENV)/.installed $(SPACY_MODEL)
+	SIGNPOST_MODEL_PATH=$(CURDIR)/build/no-model-in-the-fast-tier.tar.gz $(PY) -m pytest -q -m fast
+
 # Evaluation first (a prerequisite), then the container test where the machine can run it,
 # then the stories, so pytest's summary is printed last.
-test: model browser-deps redis-deps eval compose-test-if-possible
+test: check-generated model browser-deps redis-deps eval compose-test-if-possible
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
-# The review page a safeguarding lead signs (issue 19): every reply, its id, hash, sign-off
+# The review page a safeguarding lead signs: every reply, its id, hash, sign-off
 # status, the file and key of each text, search and filters; opens with what changed since the
 # last sign-off. One self-contained HTML file. Built from bot/domain/replies.py: no model, no action server.
 CONTENT_REPORT ?= results/content-report.html
@@ -117,7 +139,7 @@ redis-deps:
 # This API against plain `rasa run` on the same model: closed-loop load at concurrency 1, 10
 # and 50 (loopback only), `make run`'s single worker at 10, the long-message mix at 1 and 10,
 # and first the parse floor (tooling/bench/encoder_cost.py: the NLU parse alone, CPU per message), so
-# that the report ends with a whole turn's CPU over the parse's and the goals of issue 13.
+# that the report ends with a whole turn's CPU over the parse's and the goals it must meet.
 # Results in results/bench.json and results/encoder_cost.json. BENCH_DURATION (s per run,
 # default 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2),
 # BENCH_ONE_WORKER_CONCURRENCY (default 10), BENCH_LONG_CONCURRENCY (default 1,10),
@@ -142,7 +164,7 @@ chaos: model redis-deps
 # retrains next time, since the inputs stay newer than it).
 .PRECIOUS: $(MODEL)
 
-# Issue 20, for review: screenshots of the urgent reply, a topic reply for each audience, a
+# For review: screenshots of the urgent reply, a topic reply for each audience, a
 # follow-up and the widget's failure reply, at 360x740 (touch) and 1280x800, for this widget and
 # the frozen 1.1.0 ("-before-1.1.0"), with the measured heights in results/screens/measurements.json.
 .PHONY: screens

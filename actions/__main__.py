@@ -10,7 +10,6 @@ import argparse
 import hmac
 import ipaddress
 import logging
-import os
 import sys
 from typing import Optional
 
@@ -40,7 +39,7 @@ def create_app(token: Optional[str]):
     async def http_error(request, exc):
         # rasa_sdk answers every exception with 500 and an error log; a wrong method (POST
         # /health), an unknown path or a body that is not JSON is the client's error: its own
-        # status, as JSON, without a log record (issue 21).
+        # status, as JSON, without a log record.
         status = getattr(exc, "status_code", 500) or 500
         return response.json({"error": type(exc).__name__, "status": status}, status=status)
 
@@ -57,11 +56,14 @@ def create_app(token: Optional[str]):
 
 
 def main(argv=None) -> None:
+    from bot.runtime.settings import Settings
+
+    settings = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default=os.environ.get("SIGNPOST_ACTION_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=settings.action_host)
+    parser.add_argument("--port", type=int, default=settings.action_port)
     args = parser.parse_args(argv)
-    token = os.environ.get("SIGNPOST_ACTION_TOKEN") or None
+    token = settings.action_token or None
     if not is_loopback(args.host) and not token:
         sys.exit(f"refusing to listen on {args.host} without SIGNPOST_ACTION_TOKEN: "
                  "an unauthenticated /webhook must stay on loopback")

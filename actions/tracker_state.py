@@ -1,29 +1,13 @@
-"""Reads what the actions need from a tracker: audience, cues, intent, urgency."""
-from typing import Dict, Optional, Tuple
+"""Reads what the actions need from a tracker: cues, intent, urgency, risk, danger, situation."""
+from typing import Dict, Optional
 
 from rasa_sdk import Tracker
 
 from bot.nlu.risk.assess import Risk
-from bot.domain.taxonomy import AUDIENCES
 
 
 def cues(tracker: Tracker) -> Dict:
     return tracker.latest_message.get("cues") or {}
-
-
-def audience(tracker: Tracker) -> Tuple[Optional[str], bool]:
-    """(audience, known). Order: the API request, then what the person said before
-    (slot), then what this message implies ("my son" -> parent)."""
-    meta = tracker.latest_message.get("metadata") or {}
-    for value in (meta.get("audience"), tracker.get_slot("audience"), cues(tracker).get("audience")):
-        if value in AUDIENCES:
-            return value, True
-    return None, False
-
-
-def age(tracker: Tracker) -> Optional[int]:
-    value = cues(tracker).get("age") or tracker.get_slot("age")
-    return int(value) if value is not None else None
 
 
 def intent(tracker: Tracker) -> Optional[str]:

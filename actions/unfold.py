@@ -1,4 +1,4 @@
-"""Conversations that unfold (issue 10): the conversation state in slots, and the turns that
+"""Conversations that unfold: the conversation state in slots, and the turns that
 add to it: a detail, a question inside the topic, testing the water, "i'm safe now", a
 message not in English.
 

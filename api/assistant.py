@@ -39,7 +39,7 @@ class Assistant:
         self.net = net
         self.settings = settings
         # The parse is CPU work: on the event loop it would stall every other conversation of
-        # this worker, and no timeout could fire while it ran (issue 21). One thread, so the
+        # this worker, and no timeout could fire while it ran. One thread, so the
         # NLU components never run twice at once; the loop stays free for I/O and timeouts.
         self._parser: Optional[ThreadPoolExecutor] = None  # made when first needed
 
@@ -94,7 +94,7 @@ class Assistant:
             reply = self._reply_from(output)
         except OverBudget:
             # Not read by the model in time: the safety net has read it, but nothing more is
-            # known, so the emergency route comes first (issue 21).
+            # known, so the emergency route comes first.
             log.warning("turn over budget: the parse took more than %.1f s", self.settings.parse_budget_seconds)
             return replies.degraded(audience, True, reading.cues.age).payload(), True
         except Exception as exc:  # any failure still gets a useful answer
@@ -170,7 +170,7 @@ class Assistant:
         return getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
 
     async def offered_payloads(self, session_id: Optional[str]) -> FrozenSet[str]:
-        """The payloads a button press may send in this conversation (issue 21): those the
+        """The payloads a button press may send in this conversation: those the
         assistant always offers (the topic menu, the audiences) and those its
         replies offered in this conversation, read from the stored conversation's bot turns, so
         every replica sees the same list."""

@@ -10,12 +10,13 @@ Behind the reverse proxy (deploy/nginx.conf) the proxy's own timeouts apply firs
 Used by `api.serve` (make run, Docker) and by `uvicorn --http api.http_protocol:TimedH11Protocol`.
 """
 import asyncio
-import os
 from typing import Optional
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-REQUEST_READ_SECONDS = float(os.environ.get("SIGNPOST_REQUEST_READ_TIMEOUT_SECONDS", "10"))
+from bot.runtime.settings import Settings
+
+REQUEST_READ_SECONDS = Settings().request_read_timeout_seconds  # SIGNPOST_REQUEST_READ_TIMEOUT_SECONDS
 
 
 class TimedH11Protocol(H11Protocol):

@@ -75,7 +75,7 @@ class ChatRequest(BaseModel):
         value = _CONTROL.sub("", value).strip()
         if value in button_payloads():
             # Exactly a button's payload, as the frozen 1.0.0 widget sends its buttons (typed
-            # text): kept so the route can treat it as that button when it was offered (issue 21).
+            # text): kept so the route can treat it as that button when it was offered.
             return value
         value = as_text(value).strip()
         if not value:

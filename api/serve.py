@@ -10,6 +10,7 @@ import sys
 import uvicorn
 
 from bot.runtime import processes
+from bot.runtime.settings import Settings
 from bot.runtime.uvicorn_options import uvicorn_options
 
 
@@ -23,13 +24,14 @@ def start_action_server(port: int) -> processes.Process:
 
 
 def main() -> None:
+    settings = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
+    parser.add_argument("--host", default=settings.host)
+    parser.add_argument("--port", type=int, default=settings.port)
+    parser.add_argument("--action-port", type=int, default=settings.action_port)
     parser.add_argument("--no-action-server", action="store_true",
                         help="serve the API only (the action server runs elsewhere: SIGNPOST_ACTION_SERVER_URL)")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    parser.add_argument("--workers", type=int, default=settings.workers)
     args = parser.parse_args()
     # TensorFlow's C++ start-up notes would be the only lines on stderr that are not JSON.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -1,12 +1,59 @@
-"""Fixtures: a real action server process and the real API with the trained model.
+"""Fixtures: a real action server process and the real API with the trained model; and the
+guard of the fast tier.
 
 Constants and helpers that test modules share live in tests/support.py: never import this file.
+
+The fast tier (`make test-fast`, `pytest -m fast`) is every test marked `fast`: it needs no
+trained model and no server. A fast test that asks for a fixture below fails at collection; one
+that starts a process or a uvicorn server fails when it tries; `make test-fast` points the model
+path nowhere (SIGNPOST_MODEL_PATH), so one that loads the model fails too.
 """
+import contextlib
+
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
+from bot.runtime import processes
 from bot.runtime.processes import start_action_server
 from tests.support import METRICS_TOKEN, MODEL
+
+# The fixtures that start the action server or load the model (here and in tests/browser/).
+NEEDS_MODEL_OR_SERVER = {"action_server_url", "client", "chat", "scrape", "live_server", "school_site"}
+
+
+def pytest_collection_modifyitems(config, items):
+    wrong = [f"{item.nodeid}: {sorted(NEEDS_MODEL_OR_SERVER & set(item.fixturenames))}"
+             for item in items if item.get_closest_marker("fast") and NEEDS_MODEL_OR_SERVER & set(item.fixturenames)]
+    if wrong:
+        raise pytest.UsageError("marked fast but needs the model or a server:\n  " + "\n  ".join(wrong))
+
+
+@contextlib.contextmanager
+def _no_server_in_a_fast_test(item):
+    if item.get_closest_marker("fast") is None:
+        yield
+        return
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"{item.nodeid} is marked fast but starts a process or a server")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(processes, "start", refuse)
+        patch.setattr(uvicorn.Server, "run", refuse)
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    with _no_server_in_a_fast_test(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with _no_server_in_a_fast_test(item):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,12 @@
 """What test modules and conftest files share (never import a conftest as a module)."""
-from bot import ROOT
+from pathlib import Path
 
-MODEL = ROOT / "models" / "schoolbot.tar.gz"
+from bot import ROOT
+from bot.runtime.settings import Settings
+
+# The trained model (SIGNPOST_MODEL_PATH, else where `make` writes it; `make test-fast` points it nowhere).
+MODEL = Path(Settings().model_path)
+
 METRICS_TOKEN = "metrics-token-for-tests"
 # Logs and screenshots of the browser tests.
 ARTIFACTS = ROOT / "test-artifacts"

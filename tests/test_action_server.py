@@ -1,4 +1,4 @@
-"""The action server listens on loopback by default, and needs a token anywhere else (issue 12, item 3)."""
+"""The action server listens on loopback by default, and needs a token anywhere else."""
 import httpx
 import psutil
 import pytest
@@ -77,6 +77,7 @@ async def test_the_api_sends_the_token(guarded):
         await endpoint.aclose()
 
 
+@pytest.mark.fast
 def test_the_api_refuses_a_remote_action_server_without_a_token():
     from api.main import create_app
     from bot.runtime.settings import Settings

@@ -9,6 +9,8 @@ from actions.signpost import ActionShowServices, ActionSignpost
 from bot.domain.replies import PAYLOAD_KEY
 from tests.support import sent
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 
 def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):
     latest = {

@@ -1,8 +1,12 @@
 """`make bench`'s pure parts: the message mixes, the run schedule, the turn/parse ratio and the
 goals. No model, no processes, no network."""
+import pytest
+
 from tooling.bench.mixes import (BUTTON_FOLLOW_UPS, CONVERSATIONS, TYPED_FOLLOW_UPS, long_conversations, long_texts,
                          mean_over_turns, turns, unique_texts)
 from tooling.bench.run import goals, kind, ratio_to_floor, schedule, turn_over_parse
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 
 def run(target, concurrency, p95=100.0, errors=0, turns_per_s=10.0, server_cpu=30.0):
@@ -98,7 +102,7 @@ def test_worst_mix_holds_1000_character_messages_of_the_issue_21_shapes():
 
 
 def test_the_load_only_presses_buttons_the_last_answer_offered():
-    """Issue 21: the API refuses a button that was not offered; a virtual user, like a person,
+    """The API refuses a button that was not offered; a virtual user, like a person,
     presses only what it was shown (else the turn is skipped)."""
     import asyncio
     import random

@@ -54,6 +54,7 @@ def project_files():
                     yield f
 
 
+@pytest.mark.fast
 def test_every_card_has_a_verified_entry_and_matches_it():
     cards, facts = set(directory.services()), set(verified.entries())
     assert cards == facts, f"cards without verified facts: {cards - facts}; facts without a card: {facts - cards}"
@@ -65,6 +66,7 @@ def test_every_card_has_a_verified_entry_and_matches_it():
         assert service.source in pages, (sid, service.source)
 
 
+@pytest.mark.fast
 def test_every_verified_fact_names_its_page_its_date_and_its_reference_entry():
     for sid, entry in verified.entries().items():
         assert entry.reference.startswith("section "), sid
@@ -75,6 +77,7 @@ def test_every_verified_fact_names_its_page_its_date_and_its_reference_entry():
             assert fact.value.strip(), (sid, fact)
 
 
+@pytest.mark.fast
 def test_numbers_codes_and_addresses_in_summaries_are_verified_facts():
     for sid, service in directory.services().items():
         claims = {f.value for f in verified.entry(sid).facts}
@@ -86,12 +89,14 @@ def test_numbers_codes_and_addresses_in_summaries_are_verified_facts():
             assert code in verified.phones() or any(code in c for c in claims), (sid, code)
 
 
+@pytest.mark.fast
 def test_the_999_card_explains_the_silent_55_call():
     card = directory.get("emergency_999")
     assert card.phone == "999" and "55" in card.summary
     assert "press 55" in {f.value for f in verified.entry("emergency_999").facts}
 
 
+@pytest.mark.fast
 def test_known_numbers_are_exact():
     assert directory.get("childline").phone == "0800 1111"
     assert directory.get("samaritans").phone == "116 123"
@@ -101,11 +106,13 @@ def test_known_numbers_are_exact():
     assert directory.get("shout").text == "Text SHOUT to 85258"
 
 
+@pytest.mark.fast
 def test_unverified_101_hours_are_not_shown():
     assert directory.get("police_scotland").hours is None
     assert directory.get("police_scotland").hours == verified.entry("police_scotland").value("hours")
 
 
+@pytest.mark.fast
 def test_excluded_services_are_absent():
     # Action Fraud does not cover Scotland; The Mix and Kooth have unverified numbers or areas.
     assert not {"action_fraud", "the_mix", "kooth"} & set(directory.services())
@@ -113,12 +120,14 @@ def test_excluded_services_are_absent():
     assert "action fraud" not in text and "0300 123 2040" not in text
 
 
+@pytest.mark.fast
 def test_every_service_referenced_by_content_exists():
     for intent, audience in product(content.guidance_intents(), AUDIENCES):
         for service_id in content.guidance(intent, audience).services:
             directory.get(service_id)
 
 
+@pytest.mark.fast
 def test_every_number_in_any_reply_is_in_the_directory():
     known = {DIGITS.sub("", s.phone) for s in directory.services().values() if s.phone}
     for reply in every_reply():
@@ -129,6 +138,7 @@ def test_every_number_in_any_reply_is_in_the_directory():
             assert card == directory.get(card["id"]).card()
 
 
+@pytest.mark.fast
 def test_project_contact_check_phones_codes_and_domains_are_verified():
     """The project's own version of the contact checker: every phone number, text short code
     and web domain in the assistant's folders is in bot/reference/verified_contacts.yml."""
@@ -159,6 +169,7 @@ def test_project_contact_check_phones_codes_and_domains_are_verified():
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.fast
 def test_nothing_on_the_do_not_use_list_is_in_the_assistant():
     banned_phones = {DIGITS.sub("", p["value"]) for p in DO_NOT_USE["phones"]}
     banned_codes = {c["value"] for c in DO_NOT_USE["short_codes"]}
@@ -176,11 +187,13 @@ def test_nothing_on_the_do_not_use_list_is_in_the_assistant():
             assert phrase["value"].lower() not in reply_text.lower(), (phrase, reply_text)
 
 
+@pytest.mark.fast
 def test_the_do_not_use_check_can_fail():
     banned = {DIGITS.sub("", p["value"]) for p in DO_NOT_USE["phones"]}
     assert DIGITS.sub("", PHONE.findall("call 0844 381 4772 now")[0]) in banned
 
 
+@pytest.mark.fast
 def test_tests_and_makefile_never_read_the_shared_folder():
     """A fresh clone has no ../shared: nothing the project runs may need it."""
     pattern = re.compile(r"""(\.\./shared|parent\s*/\s*["']shared["'])""")

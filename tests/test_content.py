@@ -8,6 +8,8 @@ import textstat
 from bot.domain import content, replies
 from bot.domain.taxonomy import AUDIENCES
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 INTENTS = content.guidance_intents()
 # Every file of advice: the topics' and danger.yml (someone is in danger now, no clearer topic yet).
 GUIDES = INTENTS + ["danger"]
@@ -104,7 +106,7 @@ def test_situation_texts_for_young_people_have_a_reading_age_of_about_11(name):
 
 @pytest.mark.parametrize("name", GUIDES + content.situations())
 def test_young_adult_texts_stay_plain(name):
-    block = content._file(name)["young_adult"]
+    block = content.intent_texts(name)["young_adult"]
     for text in filter(None, [block["intro"], " ".join(block["steps"]), block.get("what_next"), block.get("report")]):
         assert textstat.flesch_kincaid_grade(text) <= 8, f"{name}: {text}"
         assert not BLAME.search(text)

@@ -1,4 +1,4 @@
-"""`make content-report`: the self-contained review page a safeguarding lead signs (issues 11, 19)."""
+"""`make content-report`: the self-contained review page a safeguarding lead signs."""
 import re
 import subprocess
 import sys
@@ -152,6 +152,7 @@ def test_the_page_opens_with_sign_off_and_what_changed(page):
     assert "make content-sign NAME=" in page[:first_reply]
 
 
+@pytest.mark.fast
 def test_the_page_is_made_from_a_template_not_html_in_python():
     source = (ROOT / "tooling" / "content_review" / "report.py").read_text()
     assert not re.search(r"<(section|div|p|li|ul|h\d|html)\b", source)

@@ -1,4 +1,4 @@
-"""Issue 19: the content defects an independent safeguarding review found in the topic texts,
+"""The content defects an independent safeguarding review found in the topic texts,
 the service cards and the fixed lines (bot/content/questions.yml is reviewed in its own tests).
 
 Each test checks a reply or a text as the assistant shows it (bot/domain/replies.py builds replies as
@@ -22,7 +22,7 @@ FIXED = ("urgent_steps", "friend", "conversation", "emergency")
 
 
 def blocks(intent):
-    data = content._file(intent)
+    data = content.intent_texts(intent)
     return [(key, data[key]) for key in BLOCKS if key in data]
 
 
@@ -75,6 +75,7 @@ DANGER_NOW = re.compile(
 CONFIDENTIALITY = re.compile(r"keeps what|stays private|confidential", re.I)
 
 
+@pytest.mark.fast
 def test_every_danger_now_sentence_says_call_999():
     """"If you are in danger ... call the police" leaves a child to find the number: every
     sentence about danger now (a planned attack, a child with the person now) says 999."""
@@ -83,11 +84,13 @@ def test_every_danger_now_sentence_says_call_999():
     assert not missing, missing
 
 
+@pytest.mark.fast
 def test_the_danger_check_can_fail():
     assert DANGER_NOW.search("If you are in danger or being threatened, call the police.")
     assert DANGER_NOW.search("If you think someone plans to hurt people, tell the police straight away.")
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent,audience", list(product(
     ["exploitation", "relationship_abuse", "grooming", "radicalisation", "abuse_disclosure"], AUDIENCES)))
 def test_topics_with_a_danger_route_name_999_in_their_steps(intent, audience):
@@ -96,6 +99,7 @@ def test_topics_with_a_danger_route_name_999_in_their_steps(intent, audience):
         assert "999" in steps, (intent, audience, age, steps)
 
 
+@pytest.mark.fast
 def test_grooming_parent_child_with_the_person_now_is_999_with_the_emergency_card():
     steps = content.guidance("grooming", "parent").steps
     assert any("with the person now" in s and "999" in s for s in steps), steps
@@ -105,6 +109,7 @@ def test_grooming_parent_child_with_the_person_now_is_999_with_the_emergency_car
     assert "999" in urgent.messages[0]["text"] and "999" in urgent.messages[2]["text"]
 
 
+@pytest.mark.fast
 def test_planned_attack_is_999_for_every_audience():
     for audience in AUDIENCES:
         guide = content.guidance("radicalisation", audience)
@@ -116,6 +121,7 @@ def test_planned_attack_is_999_for_every_audience():
 PILLS = "If you have already taken pills or hurt yourself, call 999 or go to A&E now, even if you feel OK."
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("age", YOUNG_AGES)
 def test_self_harm_tells_a_young_person_who_has_taken_pills_to_call_999_now(age):
     for urgent in (False, True):
@@ -124,6 +130,7 @@ def test_self_harm_tells_a_young_person_who_has_taken_pills_to_call_999_now(age)
     assert PILLS in content.guidance("self_harm", "young_person", age).steps[0]
 
 
+@pytest.mark.fast
 def test_self_harm_parents_lock_away_medicines_and_sharp_things():
     steps = " ".join(content.guidance("self_harm", "parent").steps)
     assert "Lock away medicines and sharp things" in steps
@@ -131,6 +138,7 @@ def test_self_harm_parents_lock_away_medicines_and_sharp_things():
     assert "call 999" in " ".join(content.guidance("self_harm", "professional").steps)
 
 
+@pytest.mark.fast
 def test_overdose_steps_agree_with_the_self_harm_topic():
     """A message about pills already taken: the urgent overdose steps say the same as the topic
     (999 or A&E now, even if OK), and are not said twice in a self-harm answer."""
@@ -149,6 +157,7 @@ def test_overdose_steps_agree_with_the_self_harm_topic():
 NOT_ALL_DAY = re.compile(r"day (or|and) night|any ?time|24 hours|24/7|all day", re.I)
 
 
+@pytest.mark.fast
 def test_breathing_space_is_never_said_to_be_open_day_and_night():
     card = directory.get("breathing_space")
     assert card.hours == verified.entry("breathing_space").value("hours")
@@ -161,6 +170,7 @@ def test_breathing_space_is_never_said_to_be_open_day_and_night():
     assert "evenings and at weekends" in steps
 
 
+@pytest.mark.fast
 def test_fearless_is_named_only_for_reporting_a_crime_without_your_name():
     card = directory.get("fearless")
     assert "not a support service" in card.summary and "without giving your name" in card.summary
@@ -171,6 +181,7 @@ def test_fearless_is_named_only_for_reporting_a_crime_without_your_name():
                 assert not re.search(r"talk to|support", s, re.I), (where, s)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("age,line,not_named", [
     (None, "childline", "samaritans"), (11, "childline", "samaritans"), (18, "childline", "samaritans"),
     (19, "samaritans", "childline"), (25, "samaritans", "childline"),
@@ -184,11 +195,13 @@ def test_not_english_reply_names_the_line_for_the_age(age, line, not_named):
         assert "breathing_space" in reply.services and "Childline" not in reply_text(reply)
 
 
+@pytest.mark.fast
 def test_not_english_makes_no_unverified_language_claim():
     text = content.conversation("not_english").lower()
     assert "own language" not in text and "interpret" not in text and "translat" not in text
 
 
+@pytest.mark.fast
 def test_rate_limited_text_gives_the_line_for_each_age():
     text = content.rate_limited()
     assert "under 19" in text and "0800 1111" in text
@@ -203,11 +216,13 @@ OVER_PROMISES = re.compile(
     r"\bprivate between you\b|will never (know|find out)|no one will (ever )?know", re.I)
 
 
+@pytest.mark.fast
 def test_no_confidentiality_over_promises():
     found = [(where, s) for where, text in every_text() for s in sentences(text) if OVER_PROMISES.search(s)]
     assert not found, found
 
 
+@pytest.mark.fast
 def test_childline_confidentiality_is_stated_with_its_limits():
     summary = directory.get("childline").summary
     assert "except" in summary and "life is in danger" in summary and "talk to you first" in summary
@@ -216,6 +231,7 @@ def test_childline_confidentiality_is_stated_with_its_limits():
         assert "unless a life is in danger" in what_next and "talk to you first" in what_next
 
 
+@pytest.mark.fast
 def test_friend_helping_with_grooming_says_it_is_not_their_fault():
     reply = replies.signpost("grooming", "young_person", False, writer="friend")
     text = reply_text(reply)
@@ -223,6 +239,7 @@ def test_friend_helping_with_grooming_says_it_is_not_their_fault():
     assert "not in trouble" not in " ".join(t for _, t in every_text() if _.startswith("friend"))
 
 
+@pytest.mark.fast
 def test_papyrus_hours_are_verified_on_the_page_that_shows_them():
     """The PAPYRUS FAQ page shows the old 9am-midnight hours: the 24/7 hours are verified on
     the 2025 report (services.md), and the card says so."""
@@ -232,6 +249,7 @@ def test_papyrus_hours_are_verified_on_the_page_that_shows_them():
     assert "hopelineuk-faqs" not in hours.verified_on and "nationalworld.com" in hours.verified_on
 
 
+@pytest.mark.fast
 def test_internet_matters_card_does_not_link_to_an_encyclopaedia():
     card = directory.get("internet_matters")
     assert card.url is None or "internetmatters.org" in card.url
@@ -240,6 +258,7 @@ def test_internet_matters_card_does_not_link_to_an_encyclopaedia():
     assert all("wikipedia" not in (c["url"] or "") for c in replies.signpost("general_safety", "parent", False).payload()["services"])
 
 
+@pytest.mark.fast
 def test_report_remove_card_words_and_link_agree():
     card = directory.get("childline_report_remove")
     assert "iwf.org.uk" in card.url and "report-remove" in card.url
@@ -247,6 +266,7 @@ def test_report_remove_card_words_and_link_agree():
     assert "You use it on the Childline website" not in card.summary
 
 
+@pytest.mark.fast
 def test_no_third_party_reporting_centre_jargon_for_young_people():
     for intent in INTENTS:
         for key, block in blocks(intent):
@@ -268,6 +288,7 @@ def young_person_answers():
         yield intent, age, True, replies.signpost(intent, "young_person", True, age=age)
 
 
+@pytest.mark.fast
 def test_young_person_topic_answers_are_at_most_120_words():
     """Every topic answer a young person can get (every topic, situation and age band) is short;
     an urgent one may add only the emergency line in front."""
@@ -276,6 +297,7 @@ def test_young_person_topic_answers_are_at_most_120_words():
     assert not too_long, too_long
 
 
+@pytest.mark.fast
 def test_word_counts_of_every_topic_answer_for_every_audience():
     """Measured for every audience; adults may read more, but no answer grows past this."""
     counts = {(intent, audience, urgent): words(replies.signpost(intent, audience, urgent))
@@ -288,6 +310,7 @@ def more_button(reply):
     return [b for m in reply.messages for b in m["buttons"] if b["payload"] == "/followup_more"]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent,age", list(product(INTENTS, YOUNG_AGES)))
 def test_young_person_sees_the_3_best_cards_and_more_services_for_the_rest(intent, age):
     ranked = replies.for_age(content.guidance(intent, "young_person", age).services, "young_person", age)
@@ -302,6 +325,7 @@ def test_young_person_sees_the_3_best_cards_and_more_services_for_the_rest(inten
     assert urgent.services == replies.emergency_first(ranked[:3], "young_person", age)
 
 
+@pytest.mark.fast
 def test_more_services_is_offered_only_when_cards_were_held_back():
     self_harm = replies.signpost("self_harm", "young_person", False, age=16)
     assert self_harm.services == ["childline", "shout", "samaritans"]
@@ -309,7 +333,7 @@ def test_more_services_is_offered_only_when_cards_were_held_back():
     rest = replies.follow_up("more", "self_harm", "young_person", False, age=16).services
     assert rest == ["papyrus_hopeline247", "nhs24_111", "breathing_space"]
     assert not more_button(replies.signpost("scams_hacking", "young_person", False))
-    # Adults read on phones too (issue 20): the 3 best cards, the rest behind "More services".
+    # Adults read on phones too: the 3 best cards, the rest behind "More services".
     parent = replies.signpost("bullying", "parent", False)
     everything = content.guidance("bullying", "parent").services
     assert parent.services == everything[:3] and bool(more_button(parent)) == (len(everything) > 3)
@@ -317,6 +341,7 @@ def test_more_services_is_offered_only_when_cards_were_held_back():
     assert not more_button(replies.follow_up("steps", "self_harm", "young_person", False))
 
 
+@pytest.mark.fast
 def test_more_services_payload_is_one_the_api_accepts():
     from api.schemas import button_payloads
 

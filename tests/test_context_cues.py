@@ -3,6 +3,8 @@ import pytest
 
 from bot.nlu.context_cues import shared_context_cues
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 
 @pytest.mark.parametrize("text,audience", [
     ("My 12 year old son is being picked on in a WhatsApp group", "parent"),

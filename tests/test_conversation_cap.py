@@ -1,4 +1,4 @@
-"""Issue 21, item 3: a size cap on one conversation. At MAX_USER_TURNS messages the stored
+"""A size cap on one conversation. At MAX_USER_TURNS messages the stored
 conversation is compacted (the slots, then the last turns); the person notices nothing."""
 import asyncio
 import json
@@ -25,11 +25,13 @@ def long_tracker(turns: int) -> DialogueStateTracker:
     return tracker
 
 
+@pytest.mark.fast
 def test_under_the_cap_nothing_changes():
     tracker = long_tracker(MAX_USER_TURNS - 1)
     assert capped(tracker) is tracker
 
 
+@pytest.mark.fast
 def test_at_the_cap_the_slots_and_the_last_turns_are_kept():
     tracker = long_tracker(MAX_USER_TURNS)
     compact = capped(tracker)

@@ -1,4 +1,4 @@
-"""Issue 10 without the model: the conversation state rules, the cues they read, language
+"""Conversations that unfold, without the model: the conversation state rules, the cues they read, language
 detection, and the new texts (reading age, no blame, never a child's text for a parent)."""
 import pytest
 import textstat
@@ -11,6 +11,8 @@ from bot.domain.conversation_state import State, escalated, heard, risk_after
 from bot.nlu.language import shared_language_detector
 
 from tests.test_content import BLAME
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 
 def cues(text):

@@ -1,4 +1,4 @@
-"""Issue 10: conversations that unfold, through the real API, model and action server.
+"""Conversations that unfold, through the real API, model and action server.
 
 Each conversation is a list of turns: what the person types (or a button payload, "/...")
 and what the answer must show. Checks: topic, urgent, `has`/`lacks` (text anywhere in the
@@ -244,6 +244,7 @@ CONVERSATIONS = {
 }
 
 
+@pytest.mark.fast
 def test_there_are_at_least_40_conversations_with_both_test_kinds():
     assert len(CONVERSATIONS) >= 40
 
@@ -278,7 +279,7 @@ def test_not_english_after_the_age_is_known_gives_the_line_for_that_age(chat):
 
 
 def test_a_detail_that_changes_nothing_is_acknowledged_not_answered_again(chat):
-    """Issue 20: never the same reply again; cards already shown are not shown again."""
+    """Never the same reply again; cards already shown are not shown again."""
     first = chat("people in my year keep posting horrible comments about me on tiktok")
     assert first["topic"] == "bullying" and not first["urgent"]
     detail = chat("im 14", session_id=first["session_id"])

@@ -1,4 +1,4 @@
-"""Issue 21, item 1: the CPU budget of one message.
+"""The CPU budget of one message.
 
 The performance claim itself (<= 100 ms of CPU for a 1,000-character message of any shape) is
 measured by `make bench` (the "worst" mix, tooling/bench/encoder_cost.py): timings do not belong in a
@@ -30,6 +30,7 @@ SHAPES = {
 MAX_PADDED_TOKENS = int(PADDING_SLACK * (TOKEN_BUDGET + (MAX_JUDGED + 1) * MIN_PIECE_TOKENS)) + 2 * (MAX_JUDGED + 1)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_a_message_of_any_shape_stays_within_the_encoder_budget(name):
     text = SHAPES[name]
@@ -44,6 +45,7 @@ def test_a_message_of_any_shape_stays_within_the_encoder_budget(name):
     assert encoder.padded_tokens - tokens <= MAX_PADDED_TOKENS, name
 
 
+@pytest.mark.fast
 def test_a_repeated_sentence_is_encoded_once_and_counted_as_often_as_it_occurs():
     parts = pieces(("I want to die. " * 67)[:1000])
     assert parts.texts[0] == "I want to die." and parts.weights[0] == 66
@@ -52,6 +54,7 @@ def test_a_repeated_sentence_is_encoded_once_and_counted_as_often_as_it_occurs()
     assert pieces("Ok ok ok. ok OK ok.").texts == ("Ok ok ok.",)
 
 
+@pytest.mark.fast
 def test_only_the_first_sentences_are_judged_one_by_one_the_rest_together():
     text = " ".join(f"This is sentence number {i}." for i in range(20))
     parts = pieces(text)
@@ -62,6 +65,7 @@ def test_only_the_first_sentences_are_judged_one_by_one_the_rest_together():
     assert parts.weights[-1] == 20 - MAX_JUDGED
 
 
+@pytest.mark.fast
 def test_held_out_messages_are_read_as_before():
     """Their pieces are their sentences and none is cut, so the budget changes nothing for them
     (the trained model's features are what they were)."""
@@ -74,6 +78,7 @@ def test_held_out_messages_are_read_as_before():
         assert sum(len(tokenizer.encode(t).ids) for t in parts.texts) <= TOKEN_BUDGET
 
 
+@pytest.mark.fast
 def test_the_safety_net_reads_the_whole_text_past_the_budget():
     from bot.nlu.safety_net import shared_safety_net
 
@@ -95,6 +100,7 @@ class _SlowAgent:
         return {"text": text, "intent": {"name": "greet", "confidence": 1.0}, "entities": []}
 
 
+@pytest.mark.fast
 def test_an_over_budget_parse_answers_degraded_with_the_emergency_route_and_never_blocks():
     from api.assistant import Assistant
     from bot.runtime.settings import Settings

@@ -1,4 +1,4 @@
-"""Issue 13, item 1: one owner for the emergency route. Every path that can answer urgently
+"""One owner for the emergency route. Every path that can answer urgently
 (a topic's answer, the API's guard for a safety-net hit, the degraded reply, "you
 misunderstood", a follow-up, a question inside a topic, hesitation) leads with the same route,
 decided by who it is for: Childline for a young person under 19, never for a 19-year-old."""
@@ -6,6 +6,8 @@ import pytest
 
 from bot.domain import replies
 from bot.domain.directory import get as service
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 CHILDLINE = service("childline").phone
 SAMARITANS = service("samaritans").phone

@@ -1,9 +1,9 @@
-"""Issue 19: follow-through. Each follow-up kind (will I get in trouble; will my parents / the
+"""Follow-through. Each follow-up kind (will I get in trouble; will my parents / the
 school find out; delete, block or report first; can they see I reported them; what happens
 when I call; is it my fault; who can I talk to / who do I tell; what now; how do I report it on
 <app>) after five topics for each audience (young person, parent, staff), through the real API,
 model and action server. The same conversations are Rasa test stories in tests/test_stories.yml
-(`make test-stories`); the defects of the issue have their own conversations below.
+(`make test-stories`); the defects the content review found have their own conversations below.
 
 Each answer must be the one for the conversation's topic or situation, audience and age (the
 text comes from bot/content/questions.yml through bot.domain.content.question), never the generic
@@ -84,7 +84,7 @@ def matrix():
 
 MATRIX = {name: (audience, turns) for name, audience, turns in matrix()}
 
-# The defects of issue 19, each as the conversation that showed it.
+# The defects the content review found, each as the conversation that showed it.
 DEFECTS = {
     "a parent's 'who can i talk to' after exploitation is about exploitation": ("parent", [
         ("my 15 year old son has been selling drugs for older boys and they gave him a phone", dict(topic="exploitation")),
@@ -137,6 +137,7 @@ def run(chat, name, audience, turns):
         check(reply, expect, f"{name}, turn {index + 1}: {said}")
 
 
+@pytest.mark.fast
 def test_each_follow_up_kind_is_covered_for_five_topics_and_every_audience():
     for audience in OPENINGS:
         kinds = {kind for _, kind in QUESTIONS[audience]}

@@ -1,4 +1,4 @@
-"""Issue 21, item 6: a malformed Host header, the action server's errors and logs, a deleted
+"""A malformed Host header, the action server's errors and logs, a deleted
 session id just after it was issued, and the server banner."""
 import json
 import logging
@@ -62,6 +62,7 @@ def test_good_hosts_are_served_without_a_server_banner(live):
     assert uvicorn_options()["server_header"] is False and "--no-server-header" in uvicorn_cli_options()
 
 
+@pytest.mark.fast
 def test_a_log_record_is_one_line_whatever_it_holds():
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "ran %s", (ODD,), None)
     line = JsonFormatter().format(record)

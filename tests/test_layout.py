@@ -8,6 +8,8 @@ import pytest
 
 from bot import ROOT
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 # Each package and the packages it may import (besides itself).
 ALLOWED = {
     "bot": set(),
@@ -47,21 +49,18 @@ def edges():
     return found
 
 
-@pytest.mark.fast
 def test_every_import_between_packages_is_allowed():
     wrong = {f"{a} -> {b} ({where})" for (a, b), where in edges().items()
              if not a.startswith("tooling") and b not in ALLOWED.get(a, set())}
     assert not wrong, sorted(wrong)
 
 
-@pytest.mark.fast
 def test_the_product_never_imports_the_tooling_and_the_action_server_never_the_gateway():
     found = edges()
     assert not [e for e in found if e[1].startswith("tooling") and not e[0].startswith("tooling")]
     assert ("actions", "api") not in found
 
 
-@pytest.mark.fast
 def test_no_circles_between_packages():
     graph = {}
     for a, b in edges():
@@ -73,7 +72,6 @@ def test_no_circles_between_packages():
     assert not [a for a in graph if reaches(a, a)]
 
 
-@pytest.mark.fast
 @pytest.mark.parametrize("package", ["bot", "bot/domain", "bot/nlu", "bot/nlu/risk", "bot/engine", "bot/runtime",
                                      "api", "actions", "tooling", "tooling/bench", "tooling/evaluation",
                                      "tooling/content_review"])

@@ -1,4 +1,4 @@
-"""User text never reaches a log, on any path (issue 12, item 1).
+"""User text never reaches a log, on any path.
 
 A canary string goes through every path a message can take: normal, starting with "/" (Rasa's
 intent syntax, with entities), a button payload, a body that is not JSON, the degraded path and
@@ -53,7 +53,7 @@ def test_typed_text_is_text_and_never_logged(client, watched, message):
 
 
 def test_a_button_payload_is_the_intent(client, chat):
-    # A topic-menu button: offered in every conversation (issue 21: only offered payloads).
+    # A topic-menu button: offered in every conversation (only offered payloads).
     pressed = chat(payload="/bullying")
     (event,) = user_events(client, pressed["session_id"])
     assert event["parse_data"]["intent"]["name"] == "bullying"

@@ -1,8 +1,10 @@
-"""Logs are JSON lines with a request id, and never carry text (issue 12, item 9)."""
+"""Logs are JSON lines with a request id, and never carry text."""
 import json
 import logging
 import subprocess
 import sys
+
+import pytest
 
 from bot.runtime.logging_setup import JsonFormatter
 from bot import ROOT
@@ -38,6 +40,7 @@ def run_emitter() -> list:
     return [json.loads(l) for l in lines]  # every line is JSON, or this raises
 
 
+@pytest.mark.fast
 def test_every_log_line_is_json_with_a_request_id_and_no_text():
     entries = run_emitter()
     events = {e["event"]: e for e in entries}

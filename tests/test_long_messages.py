@@ -1,4 +1,4 @@
-"""Issue 9: long, messy messages — the sentence encoder, urgency sentence by sentence, a second
+"""Long, messy messages — the sentence encoder, urgency sentence by sentence, a second
 concern offered as a button, and honest uncertainty (runner-up, likely topics first)."""
 import numpy as np
 import pytest
@@ -16,6 +16,7 @@ from tests.support import sent
 
 # -- the encoder (the real int8 ONNX model, no mocks) -------------------------------------------
 
+@pytest.mark.fast
 def test_encoder_gives_unit_vectors_and_padding_does_not_change_them():
     encoder = shared_encoder()
     texts = ["hi", "someone keeps sending me hate on snap and i dont know what to do about it"]
@@ -26,6 +27,7 @@ def test_encoder_gives_unit_vectors_and_padding_does_not_change_them():
     assert np.allclose(together[0], encoder.encode_one("hi"), atol=1e-4)
 
 
+@pytest.mark.fast
 def test_encoder_puts_paraphrases_closer_than_unrelated_worries():
     v = shared_encoder().encode([
         "a boy in my class keeps posting nasty comments about me",
@@ -35,6 +37,7 @@ def test_encoder_puts_paraphrases_closer_than_unrelated_worries():
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.2
 
 
+@pytest.mark.fast
 def test_encoder_copes_with_a_message_longer_than_its_window():
     vector = shared_encoder().encode_one("help me please " * 300)
     assert vector.shape == (DIMENSIONS,) and np.isfinite(vector).all()
@@ -42,6 +45,7 @@ def test_encoder_copes_with_a_message_longer_than_its_window():
 
 # -- sentences -----------------------------------------------------------------------------------
 
+@pytest.mark.fast
 @pytest.mark.parametrize("text,count", [
     ("i want to kill myself", 1),
     ("My son is 12. He got a phone for Christmas! Now he's on it all night?", 3),
@@ -59,16 +63,19 @@ def label(intent, confidence):
     return {"intent": intent, "confidence": confidence}
 
 
+@pytest.mark.fast
 def test_sentences_name_topics_never_urgency():
-    """Issue 18: the sentence classifier was trained on topics; urgency is the risk step's."""
+    """The sentence classifier was trained on topics; urgency is the risk step's."""
     result = sentence_risk.judge([label("bullying", 0.9), label("self_harm", 0.95), label("bullying", 0.7)])
     assert result["topics"] == ["bullying", "self_harm"] and "urgent" not in result
 
 
+@pytest.mark.fast
 def test_a_one_sentence_message_is_left_to_the_whole_message_classifier():
     assert sentence_risk.judge([label("self_harm", 0.99)])["topics"] == []
 
 
+@pytest.mark.fast
 def test_a_second_concern_needs_the_whole_message_to_agree():
     risk = sentence_risk.judge([label("bullying", 0.9), label("scams_hacking", 0.8)])
     agree = [{"name": "bullying", "confidence": 0.7}, {"name": "scams_hacking", "confidence": 0.2}]
@@ -86,6 +93,7 @@ def ranking(*pairs):
     return [{"name": n, "confidence": c} for n, c in pairs]
 
 
+@pytest.mark.fast
 def test_a_close_runner_up_is_offered_and_a_clear_answer_has_none():
     close = ranking(("bullying", 0.45), ("grooming", 0.3), ("greet", 0.1))
     clear = ranking(("bullying", 0.9), ("grooming", 0.05))
@@ -93,12 +101,14 @@ def test_a_close_runner_up_is_offered_and_a_clear_answer_has_none():
     assert uncertainty.runner_up(clear, "bullying") is None
 
 
+@pytest.mark.fast
 def test_intents_of_one_topic_count_once():
     r = ranking(("sextortion", 0.5), ("image_sharing", 0.3), ("bullying", 0.1))
     assert uncertainty.runner_up(r, "image_sharing") == "bullying"
     assert uncertainty.likely_topics(r) == ["image_sharing", "bullying"]
 
 
+@pytest.mark.fast
 def test_clarifying_question_offers_the_three_likely_topics_first():
     latest = {
         "text": "...", "intent": {"name": "nlu_fallback", "confidence": 0.2}, "entities": [],
@@ -114,6 +124,7 @@ def test_clarifying_question_offers_the_three_likely_topics_first():
     assert payloads[3:] == ["/something_else", "/show_services"]
 
 
+@pytest.mark.fast
 def test_signpost_offers_the_runner_up_and_the_second_concern_as_buttons():
     latest = {
         "text": "...", "intent": {"name": "bullying", "confidence": 0.44}, "entities": [],
@@ -162,7 +173,7 @@ def test_urgent_fact_inside_a_long_story_puts_999_first(chat, message):
 
 
 def test_a_worry_with_no_danger_told_is_answered_not_alarmed(chat):
-    """Issue 18: messages that "don't feel safe", and no more said: worried signs, not an
+    """Messages that "don't feel safe", and no more said: worried signs, not an
     emergency by what is told. The parent gets the topic's answer and its services, and the
     emergency route only if the risk step reads a danger; never a dead end."""
     reply = chat("I found messages on my daughter's phone from someone I don't know. They just don't feel safe. "

@@ -1,6 +1,8 @@
 """/metrics: Prometheus text with aggregate counts only, for the scraper alone."""
 import re
 
+import pytest
+
 
 def value(text, name):
     match = re.search(rf"^{re.escape(name)} ([0-9.e+]+)$", text, re.M)
@@ -30,6 +32,7 @@ def test_no_created_timestamps(scrape):
     assert "_created" not in scrape()
 
 
+@pytest.mark.fast
 def test_metrics_off_when_no_token_is_set():
     from fastapi.testclient import TestClient
 

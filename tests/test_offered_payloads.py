@@ -1,6 +1,8 @@
-"""Issue 21, item 4: a button press is accepted only when that button was offered in the
+"""A button press is accepted only when that button was offered in the
 conversation (or is always offered: the topic menu, who is asking, "I need help now").
 "{"payload": "/safe_now"}" must not clear an urgent conversation's urgency unless offered."""
+import pytest
+
 from api.schemas import always_offered_payloads, button_payloads
 
 
@@ -9,6 +11,7 @@ def press(client, payload, session_id=None):
     return client.post("/api/v1/chat", json=body)
 
 
+@pytest.mark.fast
 def test_always_offered_is_the_topic_menu_the_audiences_and_help_now():
     from bot.domain import replies, taxonomy
 

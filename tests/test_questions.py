@@ -1,4 +1,4 @@
-"""Issue 19: the follow-up questions people ask next, answered for the topic or situation, the
+"""The follow-up questions people ask next, answered for the topic or situation, the
 audience and the age, with content a safeguarding lead signs (bot/content/questions.yml,
 bot/domain/replies.py). No model needed; the same conversations through the API and the Rasa stories
 are in tests/test_followup_conversations.py and tests/test_stories.yml."""
@@ -12,6 +12,8 @@ from bot.domain.content import CONTENT_DIR
 from bot.nlu.context_cues import shared_context_cues
 from bot.domain.conversation_state import State, heard
 from tests.test_safeguarding import KEEPS_EVIDENCE, NUDE_RULE, REPORT_INSTEAD
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 QUESTIONS = yaml.safe_load(open(CONTENT_DIR / "questions.yml", encoding="utf-8"))
 AUDIENCES = [("young_person", 14), ("young_person", 19), ("parent", 14), ("professional", 14)]

@@ -3,6 +3,7 @@ import os
 import subprocess
 from itertools import product
 
+import pytest
 import yaml
 
 from bot import ROOT
@@ -19,11 +20,13 @@ def nlu_counts():
     return counts
 
 
+@pytest.mark.fast
 def test_domain_intents_match_the_taxonomy():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     assert set(domain["intents"]) == set(taxonomy.intent_topics()) - {"nlu_fallback"}
 
 
+@pytest.mark.fast
 def test_each_topic_intent_has_enough_varied_examples():
     counts = nlu_counts()
     for intent in taxonomy.topic_intents():
@@ -32,6 +35,7 @@ def test_each_topic_intent_has_enough_varied_examples():
         assert counts[intent] >= 120, (intent, counts[intent])
 
 
+@pytest.mark.fast
 def test_training_data_has_no_duplicates_or_heldout_messages():
     from tooling.evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
 
@@ -47,8 +51,9 @@ def test_training_data_has_no_duplicates_or_heldout_messages():
     assert not [t for t in held if t in seen], "a held-out or red-team message is in the training data"
 
 
+@pytest.mark.fast
 def test_every_topic_has_long_examples_in_peoples_own_voices():
-    """Issue 9: at least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
+    """At least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
     accounts, teenagers' posts), since real messages are long."""
     from bot.nlu.sentences import split_sentences
 
@@ -64,6 +69,7 @@ def test_every_topic_has_long_examples_in_peoples_own_voices():
         assert long_counts.get(topic, 0) >= 40, (topic, long_counts.get(topic, 0))
 
 
+@pytest.mark.fast
 def test_long_form_heldout_set_is_big_enough_and_long():
     from bot.nlu.sentences import split_sentences
     from tooling.evaluation.heldout_data import load_heldout_long
@@ -75,11 +81,13 @@ def test_long_form_heldout_set_is_big_enough_and_long():
     assert len(short) <= len(examples) // 10, short[:3]
 
 
+@pytest.mark.fast
 def test_training_data_is_split_by_topic():
     files = {p.stem for p in (ROOT / "data" / "nlu").glob("*.yml")}
     assert set(taxonomy.topic_ids()) <= files
 
 
+@pytest.mark.fast
 def test_every_topic_intent_has_guidance_for_every_audience():
     for intent, audience in product(taxonomy.topic_intents() + ["danger"], AUDIENCES):
         guide = content.guidance(intent, audience)
@@ -95,6 +103,7 @@ def test_rasa_data_validate_passes():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+@pytest.mark.fast
 def test_every_message_in_rules_and_stories_is_answered_by_one_action():
     """actions/dispatch.Answer ends every action with FollowupAction("action_listen") instead of
     a second run of the policies: right only while no rule or story (tests/test_stories.yml

@@ -51,6 +51,7 @@ def remote_action() -> RemoteAction:
     return RemoteAction("action_signpost", EndpointConfig("http://127.0.0.1:9/webhook"))
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("reply", MALFORMED)
 def test_a_malformed_action_reply_still_raises_as_rasa_does(reply):
     assert rasa_patches.install()
@@ -67,6 +68,7 @@ def test_a_malformed_action_reply_still_raises_as_rasa_does(reply):
     assert "Failed to validate Action server response" in patched.value.message
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("reply", MALFORMED)
 def test_the_fast_check_never_passes_what_jsonschema_refuses(reply):
     schema = RemoteAction.action_response_format_spec()
@@ -74,6 +76,7 @@ def test_the_fast_check_never_passes_what_jsonschema_refuses(reply):
     assert rasa_patches.fast_check(schema)(reply) is False
 
 
+@pytest.mark.fast
 def test_event_types_resolve_as_rasa_resolves_them():
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
@@ -88,6 +91,7 @@ def test_event_types_resolve_as_rasa_resolves_them():
     assert Event.resolve_by_type("no_such_event", default=Event) is Event
 
 
+@pytest.mark.fast
 def test_every_copy_in_rasas_processor_only_feeds_a_debug_log():
     """The patch makes rasa.core.processor's deepcopy a no-op: safe only while every use of
     `copy.` there is inside an argument of `structlogger.debug(...)`."""
@@ -105,11 +109,13 @@ def test_every_copy_in_rasas_processor_only_feeds_a_debug_log():
     assert all(id(n) in debug_args for n in uses), [n.lineno for n in uses if id(n) not in debug_args]
 
 
+@pytest.mark.fast
 def test_a_valid_action_reply_passes():
     assert rasa_patches.install()
     assert remote_action()._validate_action_result({"events": [], "responses": [{"text": "hi"}]}) is True
 
 
+@pytest.mark.fast
 def test_not_installed_for_another_rasa_version(monkeypatch, caplog):
     rasa_patches.uninstall()
     monkeypatch.setattr(rasa, "__version__", "3.6.20")

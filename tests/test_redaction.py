@@ -3,6 +3,8 @@ import pytest
 
 from bot.domain.redaction import redact
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 ZW = "\u200b"  # zero-width space
 
 # (text, what must be gone, the placeholder that replaces it)

@@ -1,4 +1,4 @@
-"""Issue 21, item 2: what still slipped through redaction (round three), kept apart from the
+"""What still slipped through redaction (round three), kept apart from the
 first table (tests/test_redaction.py). The classifier and the safety net read the original
 text in memory; these check what is stored and logged."""
 import pytest
@@ -125,21 +125,25 @@ KEPT = [
 ]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("text,gone,placeholder", REDACTED)
 def test_round_three_details_are_replaced(text, gone, placeholder):
     out = redact(text)
     assert gone not in out and placeholder in out, out
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("text", KEPT)
 def test_round_three_ordinary_text_survives(text):
     assert redact(text) == text
 
 
+@pytest.mark.fast
 def test_round_three_table_is_big_enough():
     assert len(REDACTED) + len(KEPT) >= 60 and len(KEPT) >= 30
 
 
+@pytest.mark.fast
 def test_the_safety_net_still_sees_what_it_needs():
     """Redaction never removes the words that make a message urgent."""
     from bot.nlu.safety_net import shared_safety_net
@@ -150,6 +154,7 @@ def test_the_safety_net_still_sees_what_it_needs():
         assert net.check(redact(text)).urgent, redact(text)
 
 
+@pytest.mark.fast
 def test_stored_tokens_and_offsets_index_the_redacted_text():
     original = "my name is Zyxwanda Qorbett, im 14 and my teacher said no"
     safe = redact(original)

@@ -135,6 +135,7 @@ def test_a_conversation_saved_empty_first_is_still_read_by_appending(redis_url):
     assert asyncio.run(store.retrieve("r-11")) is tracker
 
 
+@pytest.mark.fast
 def test_the_sweeper_outlives_a_lost_redis(caplog):
     import time
 

@@ -2,6 +2,8 @@
 as it is (no rebuilding from the texts and card ids, no cards made again)."""
 import copy
 
+import pytest
+
 from api.assistant import Assistant
 from actions.signpost import ActionSignpost
 from bot.domain.directory import CARD_FIELDS
@@ -17,6 +19,7 @@ def sent_by_action(intent="sextortion"):
     return payload, [{"recipient_id": "s", "custom": {PAYLOAD_KEY: payload}}]
 
 
+@pytest.mark.fast
 def test_the_action_sends_the_whole_reply_as_data():
     payload, _ = sent_by_action()
     assert set(payload) == {"topic", "urgent", "intent", "language", "messages", "services"}
@@ -75,6 +78,7 @@ def test_degraded_path_sends_the_same_form(client, monkeypatch):
     assert reply["messages"][0]["text"].startswith("If you are in danger now, call 999")
 
 
+@pytest.mark.fast
 def test_card_fields_and_audiences_are_defined_once():
     from typing import get_args
 

@@ -1,4 +1,4 @@
-"""Issue 18: the risk examples (data/risk/, trained on) and the risk held-out set
+"""The risk examples (data/risk/, trained on) and the risk held-out set
 (tests/heldout_risk/, never trained on) are big enough, labelled consistently and apart."""
 import re
 from collections import Counter
@@ -8,6 +8,8 @@ import pytest
 from bot.nlu.risk_model import load_examples
 from tooling.evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
 from tooling.evaluation.risk_eval import HARD_NEGATIVE_KINDS, HELDOUT_RISK_DIR, TRAINING_DIR
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 URGENT_KINDS = {"suicide_self_harm_now", "overdose_injury_now", "sextortion_in_progress", "meeting_planned",
                 "age_gap_abuse", "trust_abuse", "abuse_ongoing", "violence_threat", "missing_now", "danger_now"}

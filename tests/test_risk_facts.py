@@ -7,6 +7,8 @@ import pytest
 from bot.nlu.risk.facts import Facts, merge, read_facts
 from bot.nlu.safety_net import normalise
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 WRITER_AGE = [
     ("im 14 and dunno what to do", 14),
     ("i am fourteen", 14),

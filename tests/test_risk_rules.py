@@ -1,4 +1,4 @@
-"""Issue 18: the signed safeguarding rules (bot/nlu/risk/rules.yml), one test each, on facts built
+"""The signed safeguarding rules (bot/nlu/risk/rules.yml), one test each, on facts built
 by hand (the facts reader has its own tests), and how the risk step combines rules, the safety
 net and the model's score (bot/nlu/risk/assess.py). No model needed."""
 import pytest
@@ -7,6 +7,8 @@ from bot.nlu.risk import rules
 from bot.nlu.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, assess, with_conversation
 from bot.nlu.risk.facts import Facts
 from bot.nlu.safety_net import SafetyResult
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 F = frozenset
 NO_NET = SafetyResult(urgent=False)

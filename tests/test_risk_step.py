@@ -1,4 +1,4 @@
-"""Issue 18: urgency is a judgement about who is at risk, now, made through POST /api/v1/chat
+"""Urgency is a judgement about who is at risk, now, made through POST /api/v1/chat
 with the trained model and the real action server. Minimal pairs: the same worry, once urgent
 and once not, written for these tests (never taken from the evaluation sets)."""
 import pytest
@@ -101,6 +101,7 @@ def test_the_parse_carries_the_level_evidence_and_facts_never_text(client):
     assert "boyfriend" not in str(risk["evidence"])
 
 
+@pytest.mark.fast
 def test_a_crisis_intent_with_no_risk_gets_the_topics_general_answer():
     """"What is sextortion?" may be read as the sextortion intent; with no risk it is answered
     as image sharing, not with "this is blackmail, call 999"."""

@@ -1,4 +1,4 @@
-"""Issue 11: safeguarding content a school can sign off.
+"""Safeguarding content a school can sign off.
 
 Corrections 1-6, the missing routes and the age rules, checked on the replies themselves
 (bot/domain/replies.py builds them as data, with no model) and, for a few, through the real API.
@@ -20,7 +20,7 @@ BLOCKS = content.BLOCKS
 
 
 def blocks(intent):
-    data = content._file(intent)
+    data = content.intent_texts(intent)
     return [(key, data[key]) for key in BLOCKS if key in data]
 
 
@@ -55,6 +55,7 @@ NUDE_RULE = re.compile(r"(never|don't|do not)\b[^.;]*\b(screenshot|save|sav|forw
 REPORT_INSTEAD = re.compile(r"report|tell the police|police or ceop", re.I)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", INTENTS)
 def test_every_evidence_step_says_never_screenshot_a_nude_and_report_it(intent):
     for key, block in blocks(intent):
@@ -64,6 +65,7 @@ def test_every_evidence_step_says_never_screenshot_a_nude_and_report_it(intent):
                 assert REPORT_INSTEAD.search(text), f"{intent}/{key}: {text}"
 
 
+@pytest.mark.fast
 def test_bullying_and_relationship_evidence_steps_have_the_exception():
     for intent, audience in [("bullying", a) for a in AUDIENCES] + [("relationship_abuse", "young_person")]:
         steps = " ".join(content.guidance(intent, audience).steps).lower()
@@ -71,6 +73,7 @@ def test_bullying_and_relationship_evidence_steps_have_the_exception():
         assert "report it instead" in steps or "report that instead" in steps, (intent, audience)
 
 
+@pytest.mark.fast
 def test_the_evidence_check_can_fail():
     bad = "Don't reply to the messages. Take screenshots to keep as proof."
     assert KEEPS_EVIDENCE.search(bad) and not NUDE_RULE.search(bad)
@@ -84,6 +87,7 @@ NAMED = {"Childline": "childline", "Report Remove": "childline_report_remove",
 AGE_QUALIFIED = re.compile(r"under 1[38]|1[36] (or|and) over|aged 1[368]|up to 35|18 and over", re.I)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", INTENTS)
 def test_texts_name_only_services_the_young_person_is_old_or_young_enough_for(intent):
     for urgent, age in product((False, True), AGES[1:]):
@@ -98,6 +102,7 @@ def test_texts_name_only_services_the_young_person_is_old_or_young_enough_for(in
                         assert directory.get(service_id).suits_age(age), (intent, urgent, age, name, msg["text"])
 
 
+@pytest.mark.fast
 def test_a_suicidal_19_year_old_gets_adult_routes_not_childline():
     reply = replies.signpost("self_harm", "young_person", True, age=19)
     assert "Childline" not in reply_text(reply)
@@ -107,6 +112,7 @@ def test_a_suicidal_19_year_old_gets_adult_routes_not_childline():
     assert "Samaritans" in reply.messages[0]["text"]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", ["sextortion", "image_sharing"])
 def test_a_young_adult_with_images_shared_gets_the_revenge_porn_helpline(intent):
     for age in (18, 20, 25):
@@ -117,12 +123,14 @@ def test_a_young_adult_with_images_shared_gets_the_revenge_porn_helpline(intent)
     assert "revenge_porn_helpline" not in ids(replies.signpost(intent, "young_person", False, age=15))
 
 
+@pytest.mark.fast
 def test_every_topic_has_a_young_adult_block():
     for intent in INTENTS:
-        assert "young_adult" in content._file(intent), intent
+        assert "young_adult" in content.intent_texts(intent), intent
     assert content.all_services("young_person", 20) and "childline" not in content.all_services("young_person", 20)
 
 
+@pytest.mark.fast
 def test_adult_routes_on_every_other_path():
     for audience_reply in (replies.degraded("young_person", True, 20), replies.misunderstood("young_person", True, 20),
                            replies.all_services("young_person", 20), replies.small_talk("bot_challenge", age=20)):
@@ -140,6 +148,7 @@ def test_api_19_year_old_who_wants_to_die_is_not_told_to_call_childline(chat):
 
 
 # ---- 3. 999 is one tap, and urgent steps fit the danger --------------------------------------
+@pytest.mark.fast
 def test_first_card_of_every_urgent_reply_is_the_emergency_card():
     card = directory.get("emergency_999")
     assert card.phone == "999" and "55" in card.summary and "too dangerous to talk" in card.summary
@@ -148,6 +157,7 @@ def test_first_card_of_every_urgent_reply_is_the_emergency_card():
         assert "999" in reply.messages[0]["text"]
 
 
+@pytest.mark.fast
 def test_urgent_steps_fit_the_danger():
     reply = replies.signpost("grooming", "young_person", True, danger="meeting")
     steps = reply.messages[2]["text"]
@@ -164,6 +174,7 @@ def test_urgent_steps_fit_the_danger():
     assert "adult at home" not in calm.messages[1]["text"]
 
 
+@pytest.mark.fast
 def test_urgent_steps_exist_for_every_danger_and_audience():
     import yaml
     from bot import BOT_DIR
@@ -187,6 +198,7 @@ def test_api_someone_coming_to_my_house_tonight(chat):
 
 
 # ---- 4. parents and evidence in grooming -----------------------------------------------------
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", ["grooming", "abuse_disclosure"])
 def test_parents_leave_sexual_images_where_they_are(intent):
     guide = content.guidance(intent, "parent")
@@ -202,6 +214,7 @@ def words_before_cards(reply):
     return sum(len(m["text"].split()) for m in reply.messages)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("offer,platform", list(product([False, True], [None, "Snapchat"])))
 def test_sextortion_reply_for_a_young_person_is_short_and_complete(offer, platform):
     reply = replies.signpost("sextortion", "young_person", True, offer_audience=offer, platform=platform)
@@ -215,6 +228,7 @@ def test_sextortion_reply_for_a_young_person_is_short_and_complete(offer, platfo
 
 
 # ---- 6. links and claims ---------------------------------------------------------------------
+@pytest.mark.fast
 def test_cards_link_to_their_own_verified_pages_and_claims_have_their_limits():
     assert directory.get("police_scotland").hours is None
     assert "pass them on" in directory.get("stop_it_now").summary
@@ -227,14 +241,16 @@ def test_cards_link_to_their_own_verified_pages_and_claims_have_their_limits():
 VICTIM_TOPICS = ["sextortion", "exploitation", "image_sharing", "grooming", "abuse_disclosure", "relationship_abuse"]
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", VICTIM_TOPICS)
 def test_fearless_is_not_offered_to_victims_as_support(intent):
     for key in ("young_person", "young_adult"):
-        block = content._file(intent)[key]
+        block = content.intent_texts(intent)[key]
         assert "fearless" not in block["services"], (intent, key)
         assert "Fearless" not in " ".join(texts_of(block)), (intent, key)
 
 
+@pytest.mark.fast
 def test_child_protection_guidance_link_fits_the_topic():
     assert "national_child_protection_guidance_exploitation" in content.guidance("exploitation", "professional").services
     assert directory.get("national_child_protection_guidance_exploitation").url.endswith("/196/")
@@ -246,6 +262,7 @@ def test_child_protection_guidance_link_fits_the_topic():
         assert "national_child_protection_guidance" not in content.guidance(intent, "professional").services, intent
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("audience,own,not_named", [
     ("young_person", {"childline"}, "Samaritans"),
     ("parent", {"nspcc_helpline", "parentline_scotland"}, "Childline"),
@@ -264,6 +281,7 @@ def test_api_are_you_a_bot_for_a_parent(chat):
     assert {s["id"] for s in reply["services"]} == {"nspcc_helpline", "parentline_scotland"}
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("audience", ADULT_AUDIENCES)
 def test_prevent_consent_is_said_once(audience):
     reply = replies.signpost("radicalisation", audience, False)
@@ -275,6 +293,7 @@ def test_prevent_consent_is_said_once(audience):
 
 
 # ---- missing routes ----------------------------------------------------------------------------
+@pytest.mark.fast
 def test_a_parents_general_worry_includes_local_social_work_after_parentline_and_nspcc():
     for services in (content.all_services("parent"), content.guidance("danger", "parent").services,
                      content.guidance("abuse_disclosure", "parent").services):
@@ -284,6 +303,7 @@ def test_a_parents_general_worry_includes_local_social_work_after_parentline_and
     assert "celcis.org" in directory.get("local_social_work").url
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent,audience", list(product(["bullying", "radicalisation"], AUDIENCES)))
 def test_online_hate_routes_for_bullying_and_radicalisation(intent, audience):
     assert "hate_crime_reporting" in content.guidance(intent, audience).services
@@ -291,12 +311,14 @@ def test_online_hate_routes_for_bullying_and_radicalisation(intent, audience):
     assert "hate" in " ".join(content.guidance(intent, audience).steps).lower()
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("intent", INTENTS)
 def test_pupils_are_pointed_to_their_guidance_or_pupil_support_teacher(intent):
-    steps = " ".join(content._file(intent)["young_person"]["steps"])
+    steps = " ".join(content.intent_texts(intent)["young_person"]["steps"])
     assert "guidance or pupil support teacher" in steps, intent
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("text,situation", [
     ("i have someone else's nude on my phone", "someone_elses_image"),
     ("I forwarded her nudes to my mates and now I feel awful", "someone_elses_image"),
@@ -310,6 +332,7 @@ def test_context_cues_recognise_the_situations(text, situation):
     assert shared_context_cues().read(text).situation == situation
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("situation", ["someone_elses_image", "own_sexual_thoughts"])
 def test_situations_get_calm_replies_with_stop_it_now_and_childline(situation):
     young = replies.signpost(situation, "young_person", False)
@@ -325,6 +348,7 @@ def test_situations_get_calm_replies_with_stop_it_now_and_childline(situation):
         assert not BLAME.search(" ".join(texts_of(block))), key
 
 
+@pytest.mark.fast
 def test_the_action_routes_a_situation_within_a_topic():
     t = tracker("image_sharing")
     t.latest_message["cues"] = {"situation": "someone_elses_image"}
@@ -338,6 +362,7 @@ def test_the_action_routes_a_situation_within_a_topic():
     assert payload["urgent"] is True and "stop_it_now" not in [s["id"] for s in payload["services"]]
 
 
+@pytest.mark.fast
 def test_teachers_worried_about_extremist_memes():
     steps = " ".join(content.guidance("radicalisation", "professional").steps)
     assert "record where you saw them" in steps
@@ -345,6 +370,7 @@ def test_teachers_worried_about_extremist_memes():
     assert "platform" in steps and "UK Government's online form" in steps
 
 
+@pytest.mark.fast
 def test_breathing_space_and_victim_support_where_the_reference_puts_them():
     assert content.guidance("self_harm", "young_person").services[-1] == "breathing_space"
     # A young person's answer shows the 3 best cards; Breathing Space (16+) is under "More services".
@@ -355,6 +381,7 @@ def test_breathing_space_and_victim_support_where_the_reference_puts_them():
         assert "victim_support_scotland" in content.guidance(intent, "young_person", 20).services, intent
 
 
+@pytest.mark.fast
 def test_api_guard_and_degraded_path_use_the_stated_age():
     from api.assistant import Assistant
     from bot.nlu.risk.assess import Risk

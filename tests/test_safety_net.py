@@ -3,6 +3,8 @@ import pytest
 
 from bot.nlu.safety_net import shared_safety_net
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 FLAGGED = [
     ("kms", "suicide_self_harm"),
     ("i wanna unalive myself", "suicide_self_harm"),
@@ -206,7 +208,7 @@ ONE_SENTENCE_NEAR_MISSES = [
 ]
 
 
-# Kinds added after the long-form held-out review (issue 9): suicide planning said without the
+# Kinds added after the long-form held-out review: suicide planning said without the
 # words, attack slang from extremist and incel spaces, strangers near a child's home, burns
 # and roof jumps done for a dare. Our own wordings, not the held-out texts.
 REVIEW_KINDS = [

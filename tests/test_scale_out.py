@@ -95,6 +95,7 @@ def user_turns(red: redis.Redis, session_id: str) -> list:
 
 # --- no processes needed ---------------------------------------------------------------------
 
+@pytest.mark.fast
 def test_redis_url_is_read_into_rasa_store_options():
     assert redis_options("redis://127.0.0.1:6390/2") == {
         "host": "127.0.0.1", "port": 6390, "db": 2, "username": None, "password": None, "use_ssl": False,
@@ -106,6 +107,7 @@ def test_redis_url_is_read_into_rasa_store_options():
         redis_options("http://127.0.0.1:6379")
 
 
+@pytest.mark.fast
 def test_expiry_is_whole_seconds():
     # redis-py refuses a float EX, and Rasa's fail-safe store would then silently keep
     # conversations in memory, per replica.
@@ -114,6 +116,7 @@ def test_expiry_is_whole_seconds():
     assert expiry_seconds(Settings(session_expiry_minutes=0.001)) == 1
 
 
+@pytest.mark.fast
 def test_embedded_default_needs_no_redis():
     from rasa.core.lock_store import InMemoryLockStore
 
@@ -252,6 +255,7 @@ def test_idle_conversation_expires_from_redis(cluster):
     assert again["topic"] is None
 
 
+@pytest.mark.fast
 def test_rate_limits_let_messages_through_when_redis_is_unreachable():
     from api.ratelimit import RateLimits
     from bot.runtime.processes import free_port
@@ -264,7 +268,7 @@ def test_rate_limits_let_messages_through_when_redis_is_unreachable():
 
 # Last, because it stops the shared Redis.
 def test_a_turn_makes_few_redis_round_trips(cluster):
-    """Issue 13: the lock is taken and given back in two round trips (Rasa's ticket lock made
+    """The lock is taken and given back in two round trips (Rasa's ticket lock made
     about seven); the conversation is read in one (only the events this worker has not seen) and
     written in one (only the events the turn added), never read back to be merged."""
     a, red = cluster["a"], cluster["redis"]

@@ -43,6 +43,7 @@ def test_same_origin_page_may_post(client):
     assert reply.status_code == 200
 
 
+@pytest.mark.fast
 def test_wildcard_origin_only_in_development():
     with pytest.raises(ValidationError):
         Settings(cors_origins="*")

@@ -1,4 +1,4 @@
-"""Only session ids the server issued continue a conversation (issue 12, item 4)."""
+"""Only session ids the server issued continue a conversation."""
 import time
 from unittest import mock
 
@@ -42,6 +42,7 @@ def test_deleting_an_unknown_id_is_harmless(client):
     assert client.delete("/api/v1/sessions/aaaaaaaa").status_code == 204
 
 
+@pytest.mark.fast
 def test_replicas_sharing_the_secret_accept_each_others_ids():
     a, b, other = SessionIds("one shared value"), SessionIds("one shared value"), SessionIds("another")
     sid = a.issue()
@@ -51,10 +52,12 @@ def test_replicas_sharing_the_secret_accept_each_others_ids():
         assert not a.valid(bad)
 
 
+@pytest.mark.fast
 def test_random_key_per_process_by_default():
     assert not SessionIds().valid(SessionIds().issue())
 
 
+@pytest.mark.fast
 def test_redis_without_a_shared_secret_is_refused():
     with pytest.raises(ValueError, match="SIGNPOST_SESSION_SECRET"):
         create_app(Settings(redis_url="redis://127.0.0.1:6379/0"))

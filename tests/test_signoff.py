@@ -1,4 +1,4 @@
-"""Sign-off of every reply (issue 19): stable ids, content hashes, content-signoff.yml."""
+"""Sign-off of every reply: stable ids, content hashes, content-signoff.yml."""
 import shutil
 from datetime import date
 
@@ -13,12 +13,14 @@ def now():
     return signoff.current()
 
 
+@pytest.mark.fast
 def test_every_reply_is_signed_or_awaiting_sign_off(now):
     """Fails when a text changed and nobody listed it for sign-off (the message says how)."""
     found = signoff.problems(signoff.load(), now)
     assert not found, signoff.explain(found)
 
 
+@pytest.mark.fast
 def test_nobody_has_signed_without_a_name_role_and_date():
     for sig in signoff.load()["signatures"]:
         assert sig["name"].strip() and sig["role"].strip() and sig["replies"]
@@ -39,6 +41,7 @@ def _edited_grooming(monkeypatch):
     monkeypatch.setattr(content, "_file", edited)
 
 
+@pytest.mark.fast
 def test_a_changed_text_fails_the_check_and_says_which_command_to_run(monkeypatch, now):
     manifest = {"signatures": [], "awaiting": {rid: v["hash"] for rid, v in now.items()}, "signed_texts": {}}
     assert signoff.problems(manifest, now) == []
@@ -51,6 +54,7 @@ def test_a_changed_text_fails_the_check_and_says_which_command_to_run(monkeypatc
     assert "make content-awaiting" in message and "make content-sign NAME=" in message
 
 
+@pytest.mark.fast
 def test_stale_awaiting_entries_fail_too(now):
     manifest = {"signatures": [], "awaiting": {**{r: v["hash"] for r, v in now.items()}, "gone/parent/urgent/answer": "0" * 16},
                 "signed_texts": {}}
@@ -83,6 +87,7 @@ def test_mark_awaiting_then_sign_then_a_change_shows_old_and_new_side_by_side(tm
     assert "Signed by A. Lead (Child Protection Coordinator) on 2025-01-02" in changed
 
 
+@pytest.mark.fast
 def test_ids_say_what_the_reply_is_and_do_not_depend_on_order(monkeypatch):
     cases = content_cases.cases()
     ids = [c.id for c in cases]
@@ -98,6 +103,7 @@ def test_ids_say_what_the_reply_is_and_do_not_depend_on_order(monkeypatch):
     assert same == fewer and len(fewer) < len(ids)
 
 
+@pytest.mark.fast
 def test_the_hash_covers_the_text_buttons_urgency_and_cards():
     base = replies.signpost("bullying", "parent", False)
     h = signoff.reply_hash(base)
@@ -111,6 +117,7 @@ def test_the_hash_covers_the_text_buttons_urgency_and_cards():
         assert signoff.reply_hash(other) != h
 
 
+@pytest.mark.fast
 def test_only_question_kinds_a_topic_has_its_own_answer_for():
     ids = {c.id for c in content_cases.cases()}
     assert not any(i.startswith("bullying/") and i.endswith("question.pay") for i in ids)

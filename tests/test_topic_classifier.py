@@ -9,6 +9,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.topic_classifier import _combined, _features, _Linear
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 VOCAB, DIM, CLASSES = 300, 16, 5
 
 

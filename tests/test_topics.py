@@ -48,11 +48,13 @@ def _training_texts():
     return texts
 
 
+@pytest.mark.fast
 def test_topic_cases_are_not_training_examples():
     training = _training_texts()
     assert not [m for m, *_ in CASES if m.lower() in training]
 
 
+@pytest.mark.fast
 def test_every_topic_has_three_cases():
     from bot.domain.taxonomy import topic_ids
 

@@ -4,10 +4,13 @@ import asyncio
 import json
 import time
 
+import pytest
 from rasa.shared.core.events import UserUttered
 
 from bot.engine.tracker_store import ExpiringInMemoryTrackerStore
 from tests.support import said, save_two_sessions
+
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
 
 
 def saved_hello(store: ExpiringInMemoryTrackerStore, sender_id: str):

@@ -1,4 +1,4 @@
-"""Issue 21, item 7: the frozen 1.0.0 widget sends its buttons as typed text ("/grooming").
+"""The frozen 1.0.0 widget sends its buttons as typed text ("/grooming").
 Exactly an offered payload is treated as that button, and logged as such; anything else typed
 with a "/" stays plain text (never intent syntax)."""
 import logging

@@ -15,6 +15,8 @@ import pytest
 from api.routes.pages import FROZEN_WIDGETS, WIDGET, WIDGET_VERSION
 from bot import ROOT
 
+pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
+
 # Add a line when freezing a version; never edit one.
 FROZEN = {
     "1.0.0": "812c953ac4c4a0b9e686b79884210087199ec54f1129cc48a7c67ed480038a3b",

@@ -71,7 +71,7 @@ async def chat(body: ChatRequest, request: Request):
         body = await typed_button(request, issued, body)
     if body.payload is not None and not await offered(request, issued, body.payload):
         # A button the assistant did not offer in this conversation: "/safe_now" must not clear
-        # an urgent conversation's urgency unless it was offered (issue 21). Nothing is stored.
+        # an urgent conversation's urgency unless it was offered. Nothing is stored.
         return errors.error_response(
             422, "payload_not_offered",
             "That button was not offered in this conversation. Please type your message or choose a topic.",
@@ -81,7 +81,8 @@ async def chat(body: ChatRequest, request: Request):
         session_id, body.message, body.audience, payload=body.payload)
     metrics.record_reply(reply["topic"], reply["urgent"], degraded, reply["language"])
     # The reply as the action finished it (messages, buttons, cards): nothing is made again here,
-    # not even by pydantic (ChatResponse documents the shape; tests/test_api.py holds replies to it).
+    # not even by pydantic (ChatResponse documents the shape; tests/test_reply_boundary.py checks
+    # it arrives field for field).
     body = {"session_id": session_id, "degraded": degraded, **{k: reply[k] for k in REPLY_FIELDS}}
     return JSONResponse(body)
 

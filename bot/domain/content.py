@@ -3,7 +3,9 @@
 - conversation.yml: greetings, privacy answer and the fixed lines around signposting
 - emergency.yml: the emergency route, first in every urgent reply
 - all_services.yml: "show me all services" and the degraded-mode lists
-- <intent>.yml: per topic intent and audience: intro, steps, ordered service ids
+- <topic>.yml: per audience: intro, steps, ordered service ids for the topic's own intent, and
+  the same under its own key for a finer intent of the topic (`sextortion:` in image_sharing.yml)
+- danger.yml: the same for someone in danger now, with no clearer topic yet
 - situations/<name>.yml: the same for a situation the context cues recognise within a topic
   ("I have someone else's nude", "I'm worried about my own sexual thoughts")
 - urgent_steps.yml: steps that fit the danger the safety net found, first in an urgent reply
@@ -18,14 +20,11 @@ from typing import List, Optional, Tuple
 import yaml
 
 from bot import BOT_DIR
-from bot.domain import directory
-from bot.domain.taxonomy import AUDIENCES, DEFAULT_AUDIENCE
+from bot.domain import directory, taxonomy
+from bot.domain.taxonomy import ADULT_AGE, AUDIENCES, DEFAULT_AUDIENCE
 
 CONTENT_DIR = BOT_DIR / "content"
 SITUATIONS_DIR = CONTENT_DIR / "situations"
-# From this age a young person gets adult routes (Report Remove and Childline's own limits
-# are on the service cards; the texts follow the `young_adult` block).
-ADULT_AGE = 18
 # The blocks a content file may have: one per audience, and `young_adult` after the young person's.
 BLOCKS = AUDIENCES[:1] + ("young_adult",) + AUDIENCES[1:]
 FIXED_FILES = {"conversation", "emergency", "all_services", "danger", "urgent_steps", "questions", "friend"}
@@ -64,8 +63,18 @@ def block(data: dict, audience: str, age: Optional[int] = None):
     return data[audience_or_default(audience)]
 
 
+def intent_texts(intent: str) -> dict:
+    """The audience blocks of an intent: its topic's file (the intent's own key in it when the
+    intent is finer than its topic), or the intent's own file for danger (no topic)."""
+    topic = taxonomy.topic_for(intent)
+    if topic is None:
+        return _file(intent)
+    data = _file(topic)
+    return data if intent == topic else data[intent]
+
+
 def guidance(intent: str, audience: str, age: Optional[int] = None) -> Guidance:
-    block_ = block(_file(intent), audience, age)
+    block_ = block(intent_texts(intent), audience, age)
     return _guidance(block_)
 
 
@@ -179,5 +188,9 @@ def crisis_services(audience: str, age: Optional[int] = None) -> List[str]:
 
 
 def guidance_intents() -> List[str]:
-    """Intents that have a guidance file."""
-    return sorted(p.stem for p in CONTENT_DIR.glob("*.yml") if p.stem not in FIXED_FILES)
+    """Intents that have guidance in a topic's file: the topic's own and those under their own key."""
+    found = []
+    for path in CONTENT_DIR.glob("*.yml"):
+        if path.stem not in FIXED_FILES:
+            found += [path.stem] + [key for key in _file(path.stem) if key not in BLOCKS]
+    return sorted(found)

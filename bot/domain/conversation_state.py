@@ -1,4 +1,4 @@
-"""The conversation so far (issue 10): who is writing, who it is about, how old, who the other
+"""The conversation so far: who is writing, who it is about, how old, who the other
 person is, the app, the current topic and how bad it is; and how a new turn changes it.
 
 Pure functions over plain values, so they are tested without Rasa; actions/unfold.py keeps
@@ -9,9 +9,6 @@ from typing import Dict, Optional, Tuple
 
 from bot.domain import taxonomy
 
-WRITERS = taxonomy.AUDIENCES + ("friend",)
-RISKS = ("none", "concern", "urgent")
-ADULT_AGE = 18
 # Who the other person is, when they are older: an adult or a stranger met online.
 OLDER = {"adult", "stranger"}
 # A new fact → the safety-net category whose urgent steps fit it (bot/content/urgent_steps.yml).
@@ -55,7 +52,7 @@ class State:
     @property
     def about_a_child(self) -> bool:
         age = self.age
-        return age is None or age < ADULT_AGE
+        return age is None or age < taxonomy.ADULT_AGE
 
     def as_dict(self) -> Dict:
         return asdict(self)
@@ -81,13 +78,13 @@ def heard(state: State, cues: Dict, audience: Optional[str] = None) -> State:
             changes.setdefault("subject", "child")
         else:
             changes["writer_age"] = age
-            if age < ADULT_AGE and "writer" not in changes and state.writer is None:
+            if age < taxonomy.ADULT_AGE and "writer" not in changes and state.writer is None:
                 changes["writer"] = "young_person"
     subject_age = cues.get("subject_age")
     if subject_age is not None:
         subject_age = int(subject_age)
         now = changes.get("subject", state.subject)
-        if subject_age >= ADULT_AGE and now in (None, "self") and changes.get("writer", state.writer) in (None, "young_person"):
+        if subject_age >= taxonomy.ADULT_AGE and now in (None, "self") and changes.get("writer", state.writer) in (None, "young_person"):
             changes["other_person"] = "adult"  # "he's 19", said by a young person of themself
         else:
             changes["subject_age"] = subject_age
@@ -109,7 +106,7 @@ def escalated(state: State, intent: Optional[str], escalation: Optional[str],
     - a demand for money after images were shared is sextortion;
     - a planned meeting, with an adult or stranger or in a grooming or exploitation chat;
     - a threat or violence, when the risk step found the message urgent (`risk_urgent`): "my
-      mum will kill me if I'm late" is a threat's words and a figure of speech (issue 18).
+      mum will kill me if I'm late" is a threat's words and a figure of speech.
     """
     previous = state.intent
     previous_topic = taxonomy.topic_for(previous) or None

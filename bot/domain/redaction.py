@@ -102,7 +102,7 @@ def _unless_service(placeholder: str) -> Callable[[re.Match], str]:
 
 
 # Runs of letters are bounded and start where a run starts, so a 1,000-character word or "x.x.x..."
-# costs a few milliseconds, not hundreds (issue 21: every message within its CPU budget).
+# costs a few milliseconds, not hundreds (every message within its CPU budget).
 _RULES: List[Tuple[Replacement, re.Pattern]] = [
     # Order matters: links and e-mails before handles, dates before phone numbers.
     (_unless_service("[link]"), re.compile(r"(?i)\b(?:https?://|www\.)\S+")),

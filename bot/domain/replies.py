@@ -23,7 +23,7 @@ FOLLOW_UPS = {"steps": "followup_steps", "report": "followup_report", "talk": "f
 # The follow-ups every answer offers as buttons; "more" is offered only when cards were held back.
 BUTTON_KINDS = ("steps", "report", "talk")
 # A young person's topic answer shows the topic's best cards (the first in its ordered list, as
-# bot/content/<intent>.yml gives them) and a "More services" button for the rest (issue 19).
+# bot/content/<topic>.yml gives them) and a "More services" button for the rest.
 BEST_CARDS = 3
 # "Talk to someone now" outside an emergency: at least this many lines, the worry's own first.
 TALK_LINES = 4
@@ -307,9 +307,6 @@ def _urgent_if(reply: Reply, urgent: bool, audience: Optional[str], age: Optiona
     return with_emergency(reply, audience, age) if urgent else reply
 
 
-# Every kind of question inside a topic (the `questions` cues of bot/nlu/context_patterns.yml).
-QUESTION_KINDS = ("pay", "trouble", "tell_parents", "report", "anonymous", "delete", "school", "block",
-                  "find_out", "first", "call", "fault", "talk", "steps")
 # Questions answered with the topic's own follow-up: "who can i talk to", "who do i tell" (the
 # talk-to-someone lines for this worry), "what now" (what to do now).
 QUESTION_FOLLOW_UPS = {"talk": "talk", "steps": "steps"}

@@ -20,6 +20,9 @@ AUDIENCES = tuple(_load()["audiences"])
 DEFAULT_AUDIENCE = AUDIENCES[0]
 # Adults asking about a child: every audience but the first (the young person).
 ADULT_AUDIENCES = AUDIENCES[1:]
+# From this age a young person is an adult: adult routes and texts (the `young_adult` blocks, no
+# Childline or Report Remove), and the risk rules' adult (bot/nlu/risk/rules.yml).
+ADULT_AGE = 18
 
 
 def audience_label(audience: str) -> str:

@@ -1,7 +1,7 @@
 """Context cues: audience, age, platform and the other person, read from the message.
 
 They tailor the answer (adult advice for "my son", no 13+ services for an 11-year-old);
-on their own they never decide urgency, which is the safety net's job. Issue 10 adds who the
+on their own they never decide urgency, which is the risk step's job. They also read who the
 message is about (`subject`, with `subject_age` for "she's 14" / "my daughter is 12"), a new
 fact that may make the conversation urgent (`escalation`, judged with the conversation so far
 by bot/domain/conversation_state.py), a question inside the topic (`question`), "i'm safe now"
@@ -9,12 +9,13 @@ by bot/domain/conversation_state.py), a question inside the topic (`question`), 
 """
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 
-from pathlib import Path
+from bot.domain.taxonomy import ADULT_AGE
 from bot.nlu.safety_net import normalise, shared_safety_net
 
 PATTERNS_FILE = Path(__file__).with_name("context_patterns.yml")
@@ -58,8 +59,8 @@ class Cues:
     subject_age: Optional[int] = None  # "she's 14", "my daughter is 12"
     escalation: Optional[str] = None  # meeting, threat, violence, image_request, money_demand
     question: Optional[str] = None  # pay, trouble, tell_parents, report, anonymous, delete, school, block,
-    # find_out, first, call, fault, talk, steps (issue 19)
-    concern: Optional[str] = None  # issue 19: a topic intent said beside something else ("i just feel really low")
+    # find_out, first, call, fault, talk, steps
+    concern: Optional[str] = None  # a topic intent said beside something else ("i just feel really low")
     safe: bool = False  # "i'm safe now"
     detail_only: bool = False  # nothing but details (an age, an app, who the other person is)
     _phrases: Optional[Dict[str, str]] = field(default=None, compare=False, repr=False)  # entity -> text
@@ -168,14 +169,14 @@ class ContextCues:
             if value is not None and age is None:
                 age, whose, owner = value, kind, doc[start].lower_
                 phrases["age"] = token.text
-        if whose == "child" and owner not in ("my", "our") and age is not None and age >= 18:
+        if whose == "child" and owner not in ("my", "our") and age is not None and age >= ADULT_AGE:
             found.setdefault("person", "adult")  # "talking to a 19 year old"
             age, whose = None, None
         if whose == "child" and subject_age is None:
             subject_age = age
         audience = found.get("audience")
         if audience is None and age is not None:
-            if whose == "self" and age < 18:
+            if whose == "self" and age < ADULT_AGE:
                 audience = "young_person"
             elif whose == "child" and owner in ("my", "our"):
                 audience = "parent"

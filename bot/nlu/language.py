@@ -1,6 +1,6 @@
 """Is a message in English? lingua-language-detector, on the machine, nothing downloaded.
 
-A message not in English is never read as a topic or an audience statement (issue 10): the
+A message not in English is never read as a topic or an audience statement: the
 assistant answers in plain English with 999 and Childline first and says it only understands
 English so far; the safety net still runs on it. Only a confident verdict on a longer message
 counts: short English slang ("kms", "idk", "wyd") fools every detector, so a message of fewer

@@ -9,7 +9,7 @@ confidence ...), or a signed risk rule knows the topic, the intent is replaced w
 urgent one, so the dialogue signposts instead of chatting. A situation the context cues recognise
 ("someone else's nude", "my own sexual thoughts") does the same with its topic's intent.
 
-Issue 10 (conversations that unfold), in this order:
+Turns of a conversation that unfolds, in this order:
 - a message confidently not in English (bot/nlu/language.py) gets the intent `not_english`, and
   no cues at all (it is never read as "I'm a teacher"); the safety net has still read it;
 - "i'm safe now" (a short message) → `safe_now`;
@@ -135,7 +135,7 @@ class SafetyNetClassifier(GraphComponent):
 
     @staticmethod
     def _turn(language: Optional[str], cues: Cues, result: SafetyResult, intent: dict, words: int) -> Optional[str]:
-        """The conversation turn this message is, when it is one (issue 10); None otherwise."""
+        """The conversation turn this message is, when it is one; None otherwise."""
         if language:
             return "not_english"
         name = intent.get("name")

@@ -27,7 +27,7 @@ DIMENSIONS = 384
 MAX_TOKENS = 256
 # One ONNX thread per worker: several uvicorn workers share two cores.
 THREADS_ENV = "SIGNPOST_ENCODER_THREADS"
-# The CPU budget of one message (issue 21): at most this many word pieces are encoded over all
+# The CPU budget of one message: at most this many word pieces are encoded over all
 # of its pieces (bot/nlu/sentences.py). The encoder's cost grows with the word pieces it reads
 # (about 0.2 ms each on one core here), and it is most of a parse. Every training and
 # held-out message has fewer (at most 145), so none of them is cut.

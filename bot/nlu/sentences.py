@@ -4,7 +4,7 @@ Real messages run sentences together, skip capitals and use "..." or line breaks
 a plain rule, not a parser: split after . ! ? (and runs of them) or at a line break, then glue
 fragments of fewer than three words onto their neighbour ("ok.", "idk.").
 
-The CPU budget of a message (issue 21): the encoder's cost grows with the word pieces it
+The CPU budget of a message: the encoder's cost grows with the word pieces it
 reads, so `pieces` keeps what the encoder sees bounded whatever the message's shape. A
 repeated sentence is encoded once (and counted as often as it occurs), at most MAX_JUDGED
 distinct sentences are judged one by one and the rest together as one piece; the encoder's

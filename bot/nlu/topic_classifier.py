@@ -4,7 +4,7 @@ The whole message is classified from its word and character n-gram counts (binar
 L2-normalised) beside its MiniLM sentence vector; measured on this project's held-out sets it
 beats DIET on both short and long messages, and trains in seconds instead of minutes
 (docs/architecture.md). A second regression over the sentence vectors alone labels
-each sentence of a long message for bot/sentence_risk (second concerns).
+each sentence of a long message for bot/nlu/sentence_risk.py (second concerns).
 """
 import json
 from typing import Any, Dict, List, Optional, Text, Tuple

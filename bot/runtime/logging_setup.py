@@ -2,9 +2,10 @@
 
 - Every record gets `request_id` when it is made (from a context variable the gateway sets for
   each request; the same id is sent back as `X-Request-ID`).
-- One handler, on the root logger, writes JSON to stderr: time, level, logger, event,
-  request_id, and for an error the exception's type and where it happened (file, line,
-  function), never the exception's message or local values, which could hold user text.
+- One handler, on the root logger, writes JSON to stderr through structlog's processors
+  (JsonFormatter): time, level, logger, event, request_id, and for an error the exception's
+  type and where it happened (file, line, function), never the exception's message or local
+  values, which could hold user text.
 - Rasa's structlog events keep only their event name (`message.parsing.failed`), never their
   fields (`user_text`, `parse_data_text` ...). Python warnings are logged as their category and
   location only (a library warning may quote its input).
@@ -13,7 +14,6 @@
 Rasa's debug logs include message text, so Rasa logs at WARNING.
 """
 import contextvars
-import json
 import logging
 import re
 import sys
@@ -30,22 +30,58 @@ _configured = False
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "event": record.getMessage(),
-            "request_id": getattr(record, "request_id", None),
-        }
-        if record.exc_info and record.exc_info[0] is not None:
-            kind, _, tb = record.exc_info
-            entry["exc_type"] = kind.__name__
-            entry["exc_where"] = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)][-5:]
-        # JSON leaves these raw with ensure_ascii=False, and line readers split on them: one
-        # record must stay one line whatever a message or an action name holds (issue 21).
-        return json.dumps(entry, ensure_ascii=False, default=str).translate(_LINE_BREAKS)
+def _time(_, __, event_dict):
+    """When the record was made (not when it is written), UTC, to the millisecond."""
+    record = event_dict["_record"]
+    event_dict["time"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
+    return event_dict
+
+
+def _request_id(_, __, event_dict):
+    event_dict["request_id"] = getattr(event_dict["_record"], "request_id", None)
+    return event_dict
+
+
+def _exception_without_text(_, __, event_dict):
+    """An exception's type and where it happened (file, line, function), never its message or
+    local values, which could hold user text."""
+    exc_info = event_dict.pop("exc_info", None)
+    if exc_info and exc_info[0] is not None:
+        kind, _, tb = exc_info
+        event_dict["exc_type"] = kind.__name__
+        event_dict["exc_where"] = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)][-5:]
+    event_dict.pop("stack_info", None)
+    return event_dict
+
+
+def _in_order(_, __, event_dict):
+    first = {k: event_dict.pop(k, None) for k in ("time", "level", "logger", "event", "request_id")}
+    return {**first, **event_dict}
+
+
+def _one_line(_, __, line: str) -> str:
+    # JSON leaves these raw with ensure_ascii=False, and line readers split on them: one
+    # record must stay one line whatever a message or an action name holds.
+    return line.translate(_LINE_BREAKS)
+
+
+class JsonFormatter(structlog.stdlib.ProcessorFormatter):
+    """Every stdlib record (ours, Rasa's, uvicorn's, a library's) as one JSON line, through
+    structlog's processors: time, level, logger, event, request_id, and for an exception its
+    type and where it happened."""
+
+    def __init__(self):
+        super().__init__(processors=[
+            _time,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            _request_id,
+            _exception_without_text,
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            _in_order,
+            structlog.processors.JSONRenderer(ensure_ascii=False, default=str),
+            _one_line,
+        ])
 
 
 class WarningWithoutText(logging.Filter):

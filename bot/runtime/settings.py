@@ -1,21 +1,39 @@
-"""Settings from environment variables (prefix SIGNPOST_); each is documented in docs/operations.md."""
+"""Settings from environment variables (prefix SIGNPOST_); each is documented in docs/operations.md.
+Every process reads its settings here: the API, `make run` and Docker (api/serve.py), the action
+server (actions/__main__.py) and the HTTP protocol (api/http_protocol.py)."""
+from pathlib import Path
 from typing import List, Optional
 
-from pydantic import BaseSettings, validator
+from pydantic import BaseSettings, Field, validator
 
 from bot import ROOT
+
+# Where `make` writes the trained model (the Makefile's MODEL; a test checks they agree): the
+# default of `model_path`, and of the tools' --model (evaluation, benchmark).
+MODEL_PATH: Path = ROOT / "models" / "schoolbot.tar.gz"
 
 
 class Settings(BaseSettings):
     # "development" allows a wildcard CORS origin; anything else refuses one.
     environment: str = "production"
-    model_path: str = str(ROOT / "models" / "schoolbot.tar.gz")
-    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    model_path: str = str(MODEL_PATH)
+    # Where the API listens (api/serve.py: `make run`, Docker); also HOST and PORT, as `make run`
+    # has always read them. WEB_CONCURRENCY (uvicorn's own name) sets the workers as well.
+    host: str = Field("127.0.0.1", env=["SIGNPOST_HOST", "HOST"])
+    port: int = Field(8000, env=["SIGNPOST_PORT", "PORT"])
+    workers: int = Field(1, env=["SIGNPOST_WORKERS", "WEB_CONCURRENCY"])
+    # Where the action server listens (python -m actions); ACTION_PORT as well.
+    action_host: str = "127.0.0.1"
+    action_port: int = Field(5055, env=["SIGNPOST_ACTION_PORT", "ACTION_PORT"])
+    # Where the API finds the action server; unset, this machine's action_port.
+    action_server_url: str = ""
+    # A request's headers and body must arrive within this, or the connection is closed.
+    request_read_timeout_seconds: float = 10.0
     # A turn that takes longer than this gets the degraded reply.
     turn_timeout_seconds: float = 10.0
     # The NLU parse of one message runs off the event loop and must finish within this (queue
     # wait included); over it, the turn answers degraded with the emergency route first. A
-    # message costs at most ~0.1 s of CPU (issue 21), so only an overloaded worker gets here.
+    # message costs at most ~0.1 s of CPU, so only an overloaded worker gets here.
     parse_budget_seconds: float = 2.0
     max_body_bytes: int = 8192
     # Conversations are forgotten after this much inactivity.
@@ -41,6 +59,10 @@ class Settings(BaseSettings):
     # Key for the per-client rate-limit key (a keyed hash of the address, never stored). None: a
     # random key per process; replicas sharing Redis must share one value to share the counts.
     client_key_secret: Optional[str] = None
+
+    @validator("action_server_url", always=True)
+    def local_action_server(cls, value, values):
+        return value or f"http://127.0.0.1:{values.get('action_port', 5055)}/webhook"
 
     @validator("cors_origins", pre=True)
     def split_origins(cls, value):

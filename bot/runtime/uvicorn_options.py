@@ -17,7 +17,7 @@ def uvicorn_options() -> dict:
         ws="none",
         # access_log=False: uvicorn's access log would record client IP addresses.
         access_log=False,
-        # No "server: uvicorn" banner: it tells a scanner what to try (issue 21).
+        # No "server: uvicorn" banner: it tells a scanner what to try.
         server_header=False,
         # Client addresses come from X-Forwarded-For only when the app's own middleware trusts
         # the peer (SIGNPOST_TRUSTED_PROXIES); uvicorn's would trust any local peer.

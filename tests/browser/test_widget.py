@@ -1,4 +1,4 @@
-"""The embeddable widget in a real browser (Debian's Chromium) against the real server (issue 5).
+"""The embeddable widget in a real browser (Debian's Chromium) against the real server.
 
 Screenshots and the axe report are written to test-artifacts/ (git-ignored).
 """
@@ -103,7 +103,7 @@ def test_demo_page_chat_shows_reply_and_service_card(visit):
     assert page.evaluate(ACTIVE) == "sp-title", "a click moves focus into the panel, to its heading"
 
     intro = page.locator(".intro")
-    page.get_by_role("button", name="More about this chat").click()  # the first screen is short (issue 20)
+    page.get_by_role("button", name="More about this chat").click()  # the first screen is short
     expect(intro).to_contain_text("computer program, not a person")
     expect(intro).to_contain_text("No one watches this chat live")
     expect(intro).to_contain_text("Nothing you type is kept after 30 minutes")
@@ -193,7 +193,7 @@ def test_keyboard_only_flow(visit):
 def test_transcript_is_a_labelled_region_with_labelled_controls(visit):
     page = visit.page
     open_chat(page)
-    # Not itself live (issue 20: a whole reply was read at once); each message is announced
+    # Not itself live (a whole reply was read at once); each message is announced
     # once through its own live region (tests/browser/test_widget_phone.py).
     log = page.get_by_role("region", name="Conversation")
     expect(log).to_be_visible()
@@ -352,7 +352,7 @@ def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
     school = parts.index("card school")
     emergency = parts.index("card emergency")
     services = [i for i, c in enumerate(parts) if c == "card"]
-    # Big call buttons first (issue 20), then the urgent message, the 999 card, the school, the rest.
+    # Big call buttons first, then the urgent message, the 999 card, the school, the rest.
     assert parts[:2] == ["calls", "msg bot urgent"], parts
     assert 1 < emergency < school < services[0], parts
     expect(reply.locator(".card.emergency").get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
@@ -367,8 +367,8 @@ def test_urgent_reply_puts_999_first_then_school_contact_then_services(visit):
 
 
 def test_school_contact_shown_once_and_on_the_first_urgent_reply(visit):
-    """Issue 20: the school card came back on every turn; now once, plus the first urgent
-    reply (right after the 999 card) if it was shown before one, as issue 11 asked."""
+    """The school card came back on every turn; now once, plus the first urgent
+    reply (right after the 999 card) if it was shown before one."""
     page = visit.page
     open_chat(page)
     topic = send(page, "someone hacked my tiktok")

@@ -1,4 +1,4 @@
-"""Issue 20, the widget's side: an exit that leaves nothing (with the back/forward cache ON),
+"""The widget's side: an exit that leaves nothing (with the back/forward cache ON),
 failure replies that always give the numbers, a short first screen, assistive and phone use,
 urgent replies that open with big call buttons, Close vs End chat.
 """
@@ -104,7 +104,7 @@ def test_exit_leaves_nothing_even_in_the_back_forward_cache(bfcache_browser, liv
 
 
 def test_the_old_widget_left_the_chat_in_the_back_forward_cache(bfcache_browser, live_server, site):
-    """The bug of issue 20, reproduced with the frozen 1.1.0: proof the test above can fail."""
+    """The bug, reproduced with the frozen 1.1.0: proof the test above can fail."""
     _, after = exit_then_back(bfcache_browser, live_server, site, "1.1.0")
     assert after["shown"][-1] is True
     assert after["replies"] > 0 and "hate on snap" in after["text"]

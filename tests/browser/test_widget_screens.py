@@ -1,4 +1,4 @@
-"""Does a reply fit a phone? (issue 20) Measured in Chromium at 360x740, touch, as a new user
+"""Does a reply fit a phone? Measured in Chromium at 360x740, touch, as a new user
 meets it: the reply as the widget scrolls it into view when it arrives.
 
 For each case (urgent; a topic reply for each audience; a follow-up; the widget's own failure
@@ -13,7 +13,7 @@ The limits, and why:
   read first, before one can call.
 - Topic replies: the first card's heading is on the first screen (its top at most
   FIRST_CARD_BY of the transcript's height): who can help is seen without scrolling. And the
-  whole reply is at most MAX_SCREENS transcript heights (the issue measured 3-5).
+  whole reply is at most MAX_SCREENS transcript heights (the old widget took 3-5).
 """
 import json
 from pathlib import Path
@@ -32,7 +32,7 @@ PHONE = {"width": 360, "height": 740}
 KEYBOARD = 290  # px the on-screen keyboard takes at 360 px wide
 FIRST_CARD_BY = 0.85  # the first card's top within 85% of the first screen: its heading shows
 MAX_SCREENS = 3.0
-BEFORE = "1.1.0"  # the frozen widget before issue 20, measured for comparison only
+BEFORE = "1.1.0"  # the frozen widget before the phone layout, measured for comparison only
 # The demo school page's tag (api/static/index.html), with an audience when one is given.
 SCHOOL = ('data-accent="#00594f" data-school-name="Glenview High School" '
           'data-school-contact="Mrs A. Reid, Depute Head Teacher and our Child Protection Co-ordinator" '
@@ -78,7 +78,7 @@ MEASURE = """() => {
 _results = {}
 
 def case_params():
-    # The topic limits hold since the server's phone reply shape (issue 20: what it is and the
+    # The topic limits hold since the server's phone reply shape (what it is and the
     # one thing to do now, then at most 3 cards, the steps on request) landed.
     yield from CASES
 

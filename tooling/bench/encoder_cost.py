@@ -29,11 +29,11 @@ warnings.filterwarnings("ignore")  # third-party deprecation noise while importi
 
 from tooling.bench.mixes import WORST_MESSAGES, WORST_MS_MAX, mean_over_turns, mixes, turns, unique_texts  # noqa: E402
 from bot import ROOT  # noqa: E402
+from bot.runtime.settings import MODEL_PATH as MODEL  # noqa: E402
 from bot.nlu.sentence_encoder import shared_encoder  # noqa: E402
 from bot.nlu.sentences import split_sentences  # noqa: E402
 from tooling.evaluation.heldout_data import load_heldout, load_heldout_long  # noqa: E402
 
-MODEL = ROOT / "models" / "schoolbot.tar.gz"
 OUT = ROOT / "results" / "encoder_cost.json"
 PASSES = 3
 
@@ -61,7 +61,7 @@ def _load_average() -> List[float]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=str(MODEL), help="trained model (default models/schoolbot.tar.gz)")
+    parser.add_argument("--model", default=str(MODEL), help="trained model (default: where `make` writes it)")
     parser.add_argument("--out", default=str(OUT), help="JSON report (default results/encoder_cost.json)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the long-message mix (as tooling.bench.run's --seed)")
     parser.add_argument("--floor-only", action="store_true",
@@ -125,7 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"  parse floor, bench {name} mix: {floor['conversations']} conversations, {floor['turns']} turns "
                   f"({floor['messages']} distinct)  mean_ms {floor['mean_ms']}  p95_ms {floor['p95_ms']}  "
                   f"max_ms {floor['max_ms']}", flush=True)
-        # Issue 21: each worst-shaped message alone, with the redaction the API adds to it.
+        # Each worst-shaped message alone, with the redaction the API adds to it.
         from bot.domain.redaction import redact
 
         worst = {name: cost[text] + min(_cpu_ms(redact, [text])) for name, text in WORST_MESSAGES.items()}

@@ -65,7 +65,7 @@ def long_conversations(seed: int = 7, texts: Optional[Sequence[str]] = None) -> 
     return conversations
 
 
-# The worst-message mix (issue 21): 1,000-character messages of the shapes that cost most, one
+# The worst-message mix: 1,000-character messages of the shapes that cost most, one
 # turn each. Before the CPU budget the first three cost about 1.4 s of CPU each (every sentence
 # encoded, all padded to the longest); the goal is at most WORST_MS_MAX each.
 WORST_MS_MAX = 100.0

@@ -15,8 +15,7 @@ from typing import Dict, List, Optional
 from bot.runtime import processes
 from bot.runtime.processes import HOST, child_env, free_port  # noqa: F401 (re-exported for bench and tests)
 from bot import ROOT
-
-MODEL = ROOT / "models" / "schoolbot.tar.gz"
+from bot.runtime.settings import MODEL_PATH as MODEL  # noqa: F401 (re-exported)
 
 try:  # optional: better process memory figures
     import psutil

@@ -50,17 +50,11 @@ MAX_DURATION = 120.0
 MAX_CONCURRENCY = 200
 FLOOR_TIMEOUT = 900.0  # s: the parse-floor process (model load, encoder and parse timings)
 API_WORKER_MB = 1300  # about what one API worker peaks at (the language detector, the encoder, Rasa)
-TARGETS = {
-    "api": "this API (POST /api/v1/chat), short mix",
-    "api-1w": "this API as `make run` serves it (1 worker, in-memory store), short mix",
-    "rasa": "plain rasa run (POST /webhooks/rest/webhook), short mix",
-    "api-long": "this API (POST /api/v1/chat), long-message mix",
-}
 TARGET_ORDER = ("api", "api-1w", "rasa", "api-long")
 SERVICE_OF = {"api": "api", "api-long": "api", "api-1w": "api-1w", "rasa": "rasa"}
 MIX_OF = {"api": "short", "api-1w": "short", "rasa": "short", "api-long": "long"}
 
-# The goals of issue 13 (a 2-core machine, rate limits off).
+# The goals a turn must meet (a 2-core machine, rate limits off).
 TURN_OVER_PARSE_MAX = 1.5  # a whole turn's CPU (short mix) / the NLU parse's alone
 P95_MS_MAX = {("api", 10): 150, ("api-1w", 10): 200, ("api", 50): 750}
 RASA_RATIO_MIN = 3.0  # throughput at concurrency 10, this API / plain rasa run
@@ -115,7 +109,7 @@ async def virtual_user(client: aiohttp.ClientSession, target: str, url: str, rng
             if time.monotonic() >= deadline:
                 return
             if api and text.startswith("/") and text not in offered:
-                continue  # a person can only press a button the last answer showed (issue 21)
+                continue  # a person can only press a button the last answer showed
             if api:
                 # A button ("/intent") sends its payload in a field of its own.
                 body = {"payload": text} if text.startswith("/") else {"message": text}
@@ -299,7 +293,7 @@ def goals(runs: List[dict], ratios: Dict[int, float], turn_parse: Dict[str, Opti
     api_runs = [r for r in runs if kind(r["target"]) == "api"]
     result["no errors"] = check(sum(r["errors"] for r in api_runs) if api_runs else None, lambda v: v == 0)
     result[f"cold start <= {COLD_START_MAX_S:g} s"] = check(cold_start.get("api"), lambda v: v <= COLD_START_MAX_S)
-    # Issue 21: the costliest 1,000-character message (parse + redaction, CPU, worst mix).
+    # The costliest 1,000-character message (parse + redaction, CPU, worst mix).
     result[f"worst message <= {WORST_MS_MAX:g} ms CPU"] = check(worst_ms, lambda v: v <= WORST_MS_MAX)
     return result
 

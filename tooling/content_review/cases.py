@@ -1,4 +1,4 @@
-"""Every reply the assistant can show, each with a stable id, for review and sign-off (issue 19).
+"""Every reply the assistant can show, each with a stable id, for review and sign-off.
 
 An id says what the reply is, never where it falls in a list, so that it survives new topics,
 new texts and reordering: `<intent>/<who>/<urgent|not-urgent>/<kind>`, e.g.

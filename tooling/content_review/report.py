@@ -1,4 +1,4 @@
-"""The review page a safeguarding lead signs: every reply the assistant can show (issue 19).
+"""The review page a safeguarding lead signs: every reply the assistant can show.
 
     python -m tooling.content_review.report results/content-report.html     (make content-report)
 
@@ -136,7 +136,7 @@ def urgent_steps_rows() -> List[dict]:
     rows = []
     for danger, entry in content._file("urgent_steps").items():
         for key in content.BLOCKS:
-            who = taxonomy.audience_label(key) if key in AUDIENCES else f"{taxonomy.audience_label('young_person')}, {content.ADULT_AGE} or over"
+            who = taxonomy.audience_label(key) if key in AUDIENCES else f"{taxonomy.audience_label('young_person')}, {taxonomy.ADULT_AGE} or over"
             rows.append({"danger": danger.replace("_", " "), "who": who, "steps": entry.get(key) or []})
     return rows
 

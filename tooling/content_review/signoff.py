@@ -1,4 +1,4 @@
-"""Sign-off of every reply by a safeguarding lead (issue 19): hashes, the manifest, commands.
+"""Sign-off of every reply by a safeguarding lead: hashes, the manifest, commands.
 
     python -m tooling.content_review.signoff status                       what is signed, awaiting, unlisted
     python -m tooling.content_review.signoff awaiting                     (make content-awaiting) list every

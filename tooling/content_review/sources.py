@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional, Pattern, Tuple
 import yaml
 
 from bot import ROOT
-from bot.domain import content
+from bot.domain import content, taxonomy
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,14 @@ def _sources_in(message: str) -> Tuple[Source, ...]:
     return tuple(s[2] for s in kept)
 
 
+def _intent_of(source: Source) -> str:
+    """The intent (or fixed file) a text belongs to: a topic file's own intent, or a finer
+    intent's when the text is under that intent's key (image_sharing.yml sextortion.parent...)."""
+    stem = source.file.rsplit("/", 1)[-1][:-4]
+    first = source.key.split(".", 1)[0]
+    return first if stem in taxonomy.topic_ids() and first not in content.BLOCKS else stem
+
+
 def sources(message: str, intent: Optional[str] = None, block: Optional[str] = None) -> List[Source]:
     """The texts this message is made of, in order. A text written the same in several places
     is credited to the files a reply of this intent is built from (its own file and the fixed
@@ -91,7 +99,7 @@ def sources(message: str, intent: Optional[str] = None, block: Optional[str] = N
 
     def score(s: Source) -> int:
         parts = re.sub(r"\[\d+\]|, step \d+", "", s.key).split(".")
-        return 2 * (s.file.rsplit("/", 1)[-1][:-4] in own) + (block in parts)
+        return 2 * (_intent_of(s) in own) + (block in parts)
 
     best = []
     for s in found:

@@ -1,6 +1,6 @@
 """Evaluates the trained assistant on the held-out and red-team messages.
 
-    PYTHONPATH=. .venv/bin/python -m tooling.evaluation.evaluate [--model models/schoolbot.tar.gz]
+    PYTHONPATH=. .venv/bin/python -m tooling.evaluation.evaluate [--model PATH]
                                                          [--report results/eval_report.json]
 
 Every message goes through the whole NLU pipeline (classifier + safety net) with
@@ -34,6 +34,7 @@ from bot.domain.cleaning import clean
 from bot.nlu.safety_net import shared_safety_net  # noqa: E402
 from bot.domain.taxonomy import topic_for, topic_ids  # noqa: E402
 from bot.nlu.risk_model import load_examples  # noqa: E402
+from bot.runtime.settings import MODEL_PATH  # noqa: E402
 from tooling.evaluation import risk_eval  # noqa: E402
 from tooling.evaluation.heldout_data import Example, load_heldout, load_heldout_long, load_redteam  # noqa: E402
 
@@ -255,7 +256,7 @@ def print_report(summary: Dict, failed: List[str]) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", type=Path, default=Path("models/schoolbot.tar.gz"))
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
     parser.add_argument("--report", type=Path, default=Path("results/eval_report.json"))
     args = parser.parse_args(argv)
     if not args.model.exists():
@@ -270,7 +271,7 @@ def main(argv=None) -> int:
     summary = summarise(rows)
     failed = failures(summary)
     print_report(summary, failed)
-    # Issue 18: the risk step on its own held-out set (confusion by kind, PR curves, gates).
+    # The risk step on its own held-out set (confusion by kind, PR curves, gates).
     risk_rows = asyncio.run(risk_eval.predict(agent, load_examples(risk_eval.HELDOUT_RISK_DIR)))
     failed += risk_eval.report(risk_rows, args.report.parent)
 

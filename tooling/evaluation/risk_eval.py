@@ -1,6 +1,6 @@
-"""Evaluates the risk step (issue 18) on the held-out risk set, tests/heldout_risk/.
+"""Evaluates the risk step on the held-out risk set, tests/heldout_risk/.
 
-    .venv/bin/python -m tooling.evaluation.risk_eval [--model models/schoolbot.tar.gz] [--out results]
+    .venv/bin/python -m tooling.evaluation.risk_eval [--model PATH] [--out results]
 
 Each message goes through the whole NLU pipeline (Agent.parse_message), as the first message
 of a conversation. Prints the confusion of levels (expected none / serious / immediate against
@@ -10,7 +10,7 @@ evidence ids. Draws the precision-recall curves of the learned model to results/
 its out-of-fold scores on the training examples (where the thresholds were chosen,
 bot/nlu/risk_model.py), its scores on the held-out set, and the whole risk step's point. `make
 eval` runs it and fails when the step does worse than when it landed (URGENT_RECALL_MIN,
-HARD_NEGATIVE_FALSE_ALARMS_MAX); it prints issue 18's goal (recall 1.0, hard-negative false
+HARD_NEGATIVE_FALSE_ALARMS_MAX); it prints the goal (recall 1.0, hard-negative false
 alarms <= 5 %) and whether it is met.
 The held-out set is never trained on: tests/ is not a training path.
 """
@@ -25,10 +25,11 @@ from typing import Dict, List
 from bot.domain.cleaning import clean
 from bot import ROOT
 from bot.nlu.risk_model import Example, load_examples
+from bot.runtime.settings import MODEL_PATH
 
 HELDOUT_RISK_DIR = ROOT / "tests" / "heldout_risk"
 TRAINING_DIR = ROOT / "data" / "risk"
-# Issue 18's goal: every urgent message found, at most 1 in 20 hard negatives alarmed. Not met
+# The goal: every urgent message found, at most 1 in 20 hard negatives alarmed. Not met
 # yet (docs/evaluation.md): `make eval` prints how far off it is.
 GOAL_URGENT_RECALL = 1.0
 GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
@@ -195,7 +196,7 @@ def report(rows: List[Dict], out_dir: Path) -> List[str]:
     print(f"\nPrecision-recall curves: {out_dir / 'risk_pr.png'}; report: {out_dir / 'risk_report.json'}")
     goal = summary["urgent_recall"] >= GOAL_URGENT_RECALL and \
         summary["hard_negative_false_alarms"] <= GOAL_HARD_NEGATIVE_FALSE_ALARMS
-    print(f"Goal (issue 18): urgent recall {GOAL_URGENT_RECALL}, hard-negative false alarms <= "
+    print(f"Goal: urgent recall {GOAL_URGENT_RECALL}, hard-negative false alarms <= "
           f"{GOAL_HARD_NEGATIVE_FALSE_ALARMS}: {'met' if goal else 'NOT MET'}")
     for reason in failed:
         print(f"FAILED: {reason}")
@@ -209,7 +210,7 @@ def main(argv=None) -> int:
     from tooling.evaluation.evaluate import load_agent
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", type=Path, default=Path("models/schoolbot.tar.gz"))
+    parser.add_argument("--model", type=Path, default=MODEL_PATH)
     parser.add_argument("--out", type=Path, default=Path("results"))
     args = parser.parse_args(argv)
     agent = load_agent(args.model)

@@ -1,4 +1,4 @@
-"""The facts of a message that the safeguarding rules need (issue 18).
+"""The facts of a message that the safeguarding rules need.
 
 Who is writing and how old the young person is, who the other person is and how old, what
 happened or is happening, when, and how it is said (a question, a story, a figure of speech).
@@ -18,16 +18,16 @@ import re
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 
-from pathlib import Path
+from bot.domain.taxonomy import ADULT_AGE as ADULT
 from bot.nlu.safety_net import normalise, shared_safety_net
 
 FACTS_FILE = Path(__file__).with_name("facts.yml")
-ADULT = 18
 CHILD_AGES = range(5, 26)  # the writer's or the child's
 OTHER_AGES = range(5, 71)
 SETS = ("other", "acts", "when", "manner")

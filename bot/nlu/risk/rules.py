@@ -12,12 +12,12 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from bot.domain.taxonomy import ADULT_AGE
 from bot.nlu.risk.facts import Facts
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 LEVELS = ("none", "serious", "immediate")  # in order of how bad
 FLAGS = ("romance", "sexual", "secrecy", "private_contact", "images")
-ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
