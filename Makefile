@@ -147,3 +147,18 @@ chaos: model redis-deps
 .PHONY: screens
 screens: model browser-deps
 	$(PY) -m pytest -q tests/browser/test_widget_screens.py
+
+# Insights for schools (issue 24, docs/insights.md).
+# A new access token for a school (or the operator) and the SHA-256 to put in the schools file.
+.PHONY: insights-token insights-demo insights-bench
+insights-token: $(VENV)/.installed
+	$(PY) -m bot.insights.schools token
+
+# A simulated autumn term (INSIGHTS_SIM_CONVERSATIONS conversations, default 2000, six schools)
+# through the real API and model, then the pages, CSVs and screenshots in results/insights-demo/.
+insights-demo: model browser-deps
+	$(PY) -m tooling.insights_sim
+
+# The page's timing with a year of counts for 500 schools: results/insights_bench.json.
+insights-bench: $(VENV)/.installed
+	$(PY) -m tooling.insights_bench
