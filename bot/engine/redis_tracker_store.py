@@ -226,14 +226,18 @@ class RedisEventTrackerStore(RedisTrackerStore):
             return 0
         now = time.time() if now is None else now
         due = self.red.zrangebyscore(self.ending_key, "-inf", now, start=0, num=CLAIMS_PER_SWEEP)
-        claimed = 0
-        for sender_id in due:
-            summary = self._claim(keys=[self.ending_key, self.summary_key(sender_id), self.key(sender_id)],
-                                  args=[sender_id, repr(now)])
-            if summary is not None:
-                self.ending.end(summary, deleted=False)
-                claimed += 1
-        return claimed
+        if not due:
+            return 0
+        # One round trip for all the claims (each still runs atomically on its own).
+        with self.red.pipeline(transaction=False) as pipe:
+            for sender_id in due:
+                self._claim(keys=[self.ending_key, self.summary_key(sender_id), self.key(sender_id)],
+                            args=[sender_id, repr(now)], client=pipe)
+            summaries = pipe.execute()
+        claimed = [s for s in summaries if s is not None]
+        for summary in claimed:
+            self.ending.end(summary, deleted=False)
+        return len(claimed)
 
     def sweep(self, now: Optional[float] = None) -> int:
         """Drops this worker's copies of conversations Redis no longer has: idle for longer than
