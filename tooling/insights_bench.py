@@ -89,7 +89,8 @@ def main() -> int:
     fill_seconds = time.perf_counter() - started
     store.close()
     lines = [f"operator: {{token_sha256: {token_hash('bench-operator')}}}", "schools:"]
-    lines += [f'  - {{id: school-{s:03d}, name: "School {s:03d}", origin: "https://school-{s:03d}.example.org", '
+    origin = "https://{}.example.org"
+    lines += [f'  - {{id: school-{s:03d}, name: "School {s:03d}", origin: "{origin.format(f"school-{s:03d}")}", '
               f"token_sha256: {token_hash(f'bench-{s:03d}')}}}" for s in range(args.schools)]
     (where / "schools.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -191,7 +191,7 @@ def screenshots(out: Path, css: str, names):
                 page.route("**/*", lambda route: route.fulfill(
                     body=css, content_type="text/css") if route.request.url.endswith(".css") else route.fulfill(
                     body=html, content_type="text/html; charset=utf-8"))
-                page.goto("http://insights.test/insights")
+                page.goto("https://example.org/insights")
                 path = out / f"{name}-{label}.png"
                 page.screenshot(path=str(path), full_page=True)
                 made.append(str(path.relative_to(ROOT)))
