@@ -171,7 +171,7 @@ chaos: model redis-deps
 screens: model browser-deps
 	$(PY) -m pytest -q tests/browser/test_widget_screens.py
 
-# Containers (issue 23), with podman: see docs/deployment.md and deploy/podman/.
+# Containers, with podman: see docs/deployment.md and deploy/podman/.
 # `make image`: the project's image from the Dockerfile, on a local base image (Debian bookworm
 # from debootstrap + this machine's CPython 3.10; no container registry is needed), as IMAGE.
 # `make compose-test`: the stack of docker-compose.yml under podman (nginx with TLS, two API
@@ -193,3 +193,18 @@ compose-test-if-possible:
 	else \
 	  echo "compose-test: SKIPPED: $$reason"; \
 	fi
+
+# Insights for schools (docs/insights.md).
+# A new access token for a school (or the operator) and the SHA-256 to put in the schools file.
+.PHONY: insights-token insights-demo insights-bench
+insights-token: $(VENV)/.installed
+	$(PY) -m bot.insights.schools token
+
+# A simulated autumn term (INSIGHTS_SIM_CONVERSATIONS conversations, default 2000, six schools)
+# through the real API and model, then the pages, CSVs and screenshots in results/insights-demo/.
+insights-demo: model browser-deps
+	$(PY) -m tooling.insights_sim
+
+# The page's timing with a year of counts for 500 schools: results/insights_bench.json.
+insights-bench: $(VENV)/.installed
+	$(PY) -m tooling.insights_bench

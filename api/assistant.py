@@ -8,12 +8,14 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import AgentUttered
 
 from bot.domain import replies, vocabulary
 from bot.domain.cleaning import clean
 from bot.nlu.reading import read
 from bot.domain.redaction import redact, stored_parse_data
 from bot.domain.replies import PAYLOAD_KEY
+from bot.insights.record import OPENED_DATA, SCHOOL_KEY
 from bot.nlu.risk.assess import Risk, assess
 from bot.nlu.safety_net import SafetyNet
 from bot.engine import rasa_patches
@@ -68,13 +70,16 @@ class Assistant:
         return self.agent.is_ready()
 
     async def respond(self, session_id: str, text: Optional[str], audience: Optional[str],
-                      payload: Optional[str] = None) -> Tuple[Dict, bool]:
+                      payload: Optional[str] = None, school: Optional[str] = None) -> Tuple[Dict, bool]:
         """Returns (reply, degraded): the reply as the action sent it (Reply.payload()), or the
         degraded one in the same form.
 
         `payload` is a button's payload, already checked against the known list: the only input
         Rasa may read as intent syntax. Typed `text` is made plain text first (a leading "/"
         goes), so it is never parsed as "/intent{entities}".
+
+        `school` is the id of the listed school whose website sent the message ("" for none):
+        kept in the message's metadata, so the conversation's insights record knows it.
         """
         # One cleaning, before anything reads the text (bot/domain/cleaning.py).
         text = payload if payload is not None else clean(as_text(text or ""))
@@ -89,7 +94,7 @@ class Assistant:
         parse: Dict = {}
         try:
             output = await asyncio.wait_for(
-                self._handle(session_id, text, audience, parse), self.settings.turn_timeout_seconds
+                self._handle(session_id, text, audience, parse, school), self.settings.turn_timeout_seconds
             )
             reply = self._reply_from(output)
         except OverBudget:
@@ -113,16 +118,20 @@ class Assistant:
         age = reading.cues.age if risk.urgent else None
         return self._ensure_emergency(reply, risk, audience, age), False
 
-    async def _handle(self, session_id: str, text: str, audience: Optional[str], parse: Dict) -> List[Dict]:
+    async def _handle(self, session_id: str, text: str, audience: Optional[str], parse: Dict,
+                      school: Optional[str] = None) -> List[Dict]:
         # NLU sees the original text here, in memory; the tracker only ever gets the redacted one.
         parse_data = await self.parse(text)
         parse["risk"] = parse_data.get("risk")
         safe_text = redact(text)
         # Stored offsets index the redacted text, so they cannot give a detail's length away.
         parse_data = stored_parse_data(parse_data, text, safe_text)
+        metadata = {"audience": audience} if audience else {}
+        if school is not None:
+            metadata[SCHOOL_KEY] = school
         message = UserMessage(
             safe_text, CollectingOutputChannel(), session_id, parse_data=parse_data,
-            input_channel="api", metadata={"audience": audience} if audience else None,
+            input_channel="api", metadata=metadata or None,
         )
         return await self.agent.handle_message(message) or []
 
@@ -185,6 +194,20 @@ class Assistant:
     async def has_conversation(self, session_id: str) -> bool:
         """Whether a conversation (not expired, not deleted) is stored under this id."""
         return await self.tracker_store.exists(session_id)
+
+    async def note_opened(self, session_id: str) -> bool:
+        """Adds "a service card was opened" to a stored conversation, once: an event no
+        policy reads (Rasa's AgentUttered), with no text. False when nothing is stored."""
+        store = self.tracker_store
+        async with self.agent.lock_store.lock(session_id):
+            tracker = await store.retrieve_full_tracker(session_id)
+            if tracker is None:
+                return False
+            if any(e.type_name == "agent" and e.data == OPENED_DATA for e in tracker.events):
+                return True
+            tracker.update(AgentUttered(data=dict(OPENED_DATA)))
+            await store.save(tracker)
+        return True
 
     def forget(self, session_id: str) -> bool:
         """DELETE /api/v1/sessions/{id}: the conversation now, and the id for good."""

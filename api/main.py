@@ -24,11 +24,15 @@ logging_setup.configure()
 
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
-from api.routes import chat, health, pages, services
+from api.routes import chat, health, insights, pages, services
 from api.security import BodyLimitMiddleware, GatewayMiddleware
 from api.sessions import SessionIds
 from bot.runtime.settings import Settings
+from bot.engine.ending import Ending
 from bot.engine.stores import Stores, build_stores
+from bot.insights import record
+from bot.insights.periods import Clock
+from bot.insights.recorder import Insights
 from bot.nlu.safety_net import shared_safety_net
 
 log = logging.getLogger("api")
@@ -53,7 +57,9 @@ def action_server_on_loopback(url: str) -> bool:
         return False
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Optional[Settings] = None, insights_clock: Optional[Clock] = None) -> FastAPI:
+    """The app. `insights_clock` is for simulations only (tooling/insights_sim.py): the clock that
+    dates the insights counts, instead of the real time."""
     settings = settings or Settings()
     logging_setup.configure()
     if settings.redis_url and not settings.session_secret:
@@ -68,7 +74,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # One Agent per worker process, loaded on the loop that serves requests.
         # Conversations live in memory, or in Redis when SIGNPOST_REDIS_URL is set (bot/engine/stores.py).
-        stores = build_stores(settings)
+        # When one ends, the insights recorder counts it (bot/insights/; the engine only calls the hook).
+        ending = Ending(record.summarise, app.state.insights.ended) if app.state.insights else None
+        stores = build_stores(settings, ending)
+        app.state.stores = stores
         app.state.assistant = Assistant.load(settings, shared_safety_net(), stores.tracker_store, stores.lock_store)
         # The loaded model is ~550k Python objects that live as long as the process; a full
         # garbage collection walked them all (~300 ms, measured), stalling every request in
@@ -95,6 +104,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         openapi_url="/openapi.json" if development else None,
     )
     app.state.settings = settings
+    # Counts for schools' safeguarding leads: made here, not in the lifespan, so the
+    # /insights page needs no model.
+    app.state.insights = Insights.from_settings(settings, insights_clock) if settings.insights_enabled else None
     app.state.rate_limits = RateLimits(settings)
     app.state.session_ids = SessionIds(settings.session_secret)
     errors.install(app)
@@ -120,6 +132,8 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.include_router(services.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+    if settings.insights_enabled:
+        app.include_router(insights.router)
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus_metrics(request: Request):

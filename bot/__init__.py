@@ -5,6 +5,9 @@ Folders, each importing only the ones listed before it (a test checks this):
 - `domain/`: topics, services, reply texts, conversation state, redaction. Plain Python and data.
 - `nlu/`: the Rasa NLU components, the spaCy safety net and its patterns, and the risk step.
 - `engine/`: adaptations of the Rasa engine: tracker and lock stores, patches, graph runner.
+- `insights/`: counts kept when a conversation ends, disclosure control and the released report
+  for schools. Imports `runtime/` and `domain/`, never the engine: the gateway wires
+  the stores' end-of-conversation hook to it.
 
 The data a content editor changes lives here at the top: `topics.yml`, `services.yml`,
 `content/` (one file per topic) and `reference/` (verified contact details).

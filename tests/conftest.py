@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from bot.runtime import processes
 from bot.runtime.processes import start_action_server
-from tests.support import METRICS_TOKEN, MODEL
+from tests.support import METRICS_TOKEN, MODEL, SCHOOLS_YML
 
 # The fixtures that start the action server or load the model (here and in tests/browser/).
 NEEDS_MODEL_OR_SERVER = {"action_server_url", "client", "chat", "scrape", "live_server", "school_site"}
@@ -64,7 +64,7 @@ def action_server_url():
 
 
 @pytest.fixture(scope="session")
-def client(action_server_url):
+def client(action_server_url, tmp_path_factory):
     if not MODEL.exists():
         pytest.exit(f"no trained model at {MODEL}: run `make test` (it trains first)", returncode=2)
     from api.main import create_app
@@ -72,9 +72,13 @@ def client(action_server_url):
 
     # The whole suite runs from one address, so the per-client limit is off here;
     # tests/test_rate_limits.py exercises both limits on this same app.
+    # The allowed origin is a listed school (insights); its counts go to a file of the run's own.
+    insights = tmp_path_factory.mktemp("insights")
+    (insights / "schools.yml").write_text(SCHOOLS_YML, encoding="utf-8")
     settings = Settings(model_path=str(MODEL), action_server_url=action_server_url,
                         rate_limit_per_client=0, cors_origins=["https://school.example.org"],
-                        metrics_token=METRICS_TOKEN)
+                        metrics_token=METRICS_TOKEN, schools_file=str(insights / "schools.yml"),
+                        insights_db=str(insights / "counts.sqlite3"))
     app = create_app(settings)
     with TestClient(app) as test_client:
         yield test_client

@@ -17,7 +17,7 @@ from bot.runtime.processes import free_port
 class CannedAssistant:
     """Answers every turn at once (what is tested is the gateway, not the bot)."""
 
-    async def respond(self, session_id, text, audience, payload=None):
+    async def respond(self, session_id, text, audience, payload=None, school=None):
         return replies.degraded(audience, False).payload(), False
 
     def is_ready(self) -> bool:

@@ -8,6 +8,15 @@ from bot.runtime.settings import Settings
 MODEL = Path(Settings().model_path)
 
 METRICS_TOKEN = "metrics-token-for-tests"
+# The test app's one listed school (insights): its origin is the allowed CORS origin.
+SCHOOL_TOKEN = "school-token-for-tests"
+OPERATOR_TOKEN = "operator-token-for-tests"
+SCHOOLS_YML = (
+    "operator: {token_sha256: 534125de141542e27a3668e21ce0ad7a4820c1a76d97a5d098b1c7df6eca3f1d}\n"
+    "schools:\n"
+    "  - {id: test-school, name: Test School, origin: \"https://school.example.org\", "
+    "token_sha256: dd814c5d3d2bab52b574be5b59d278cf104afde634c7d0f91445f1808459f0cb}\n"
+)
 # Logs and screenshots of the browser tests.
 ARTIFACTS = ROOT / "test-artifacts"
 

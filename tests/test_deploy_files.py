@@ -1,4 +1,4 @@
-"""The deployment files say what they promise (issue 23), checked without a container engine:
+"""The deployment files say what they promise, checked without a container engine:
 docker-compose.yml, the Dockerfile, deploy/nginx.conf and the Kubernetes manifests in deploy/k8s/
 parse, and declare non-root users, read-only root file systems, readiness on /readyz, Redis
 persistence, a PodDisruptionBudget, resource requests and the secrets. `make compose-test`

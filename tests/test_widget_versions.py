@@ -21,6 +21,7 @@ pytestmark = pytest.mark.fast  # needs no trained model and no server (`make tes
 FROZEN = {
     "1.0.0": "812c953ac4c4a0b9e686b79884210087199ec54f1129cc48a7c67ed480038a3b",
     "1.1.0": "ed08c563ce95c873b3ef32a5943ce6bdfb0f88af424a1f9428bd0603d7779624",
+    "1.2.0": "507b318a44284d8c0b72abd939a815e5f30d32b90db356938a08ac595cfbf78e",
 }
 
 

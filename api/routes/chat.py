@@ -1,4 +1,4 @@
-"""POST /api/v1/chat and DELETE /api/v1/sessions/{id}."""
+"""POST /api/v1/chat, DELETE /api/v1/sessions/{id} and POST /api/v1/sessions/{id}/opened."""
 import logging
 
 from fastapi import APIRouter, Path, Request, Response
@@ -53,6 +53,13 @@ async def offered(request: Request, session_id, payload: str) -> bool:
         return payload in always_offered_payloads()
 
 
+def school_of(request: Request):
+    """The id of the listed school whose website sent this (its allowed Origin), "" for any
+    other, None when insights are off. Only the id goes into the conversation, never the origin."""
+    insights = getattr(request.app.state, "insights", None)
+    return None if insights is None else insights.school_of_origin(request.headers.get("origin"))
+
+
 @router.post("/chat", response_model=ChatResponse, responses={429: {"description": "Too many messages"}})
 async def chat(body: ChatRequest, request: Request):
     address = request.client.host if request.client else None
@@ -78,7 +85,7 @@ async def chat(body: ChatRequest, request: Request):
             [{"field": "payload", "problem": "not offered in this conversation"}])
     session_id = issued or request.app.state.session_ids.issue()
     reply, degraded = await request.app.state.assistant.respond(
-        session_id, body.message, body.audience, payload=body.payload)
+        session_id, body.message, body.audience, payload=body.payload, school=school_of(request))
     metrics.record_reply(reply["topic"], reply["urgent"], degraded, reply["language"])
     # The reply as the action finished it (messages, buttons, cards): nothing is made again here,
     # not even by pydantic (ChatResponse documents the shape; tests/test_reply_boundary.py checks
@@ -95,4 +102,22 @@ async def forget_session(request: Request, session_id: str = Path(..., regex=SES
         request.app.state.assistant.forget(session_id)
     except Exception:  # e.g. Redis unreachable: say so, as JSON
         return errors.error_response(503, "store_unavailable", "The conversation could not be deleted right now. Please try again.")
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/opened", status_code=204)
+async def service_opened(request: Request, session_id: str = Path(..., regex=SESSION_ID)) -> Response:
+    """The widget says a service card's link (call, text, website) was opened in this
+    conversation: no body, no text, once per conversation. Kept in the conversation
+    until it ends, then counted as "a service card was opened"."""
+    if not request.app.state.session_ids.valid(session_id):
+        return Response(status_code=204)
+    address = request.client.host if request.client else None
+    limit = request.app.state.rate_limits.exceeded(session_id, address)
+    if limit:
+        return rate_limited(limit)
+    try:
+        await request.app.state.assistant.note_opened(session_id)
+    except Exception as exc:  # the store is unreachable: nothing to keep, nothing to say
+        log.warning("opened not kept: %s", type(exc).__name__)
     return Response(status_code=204)

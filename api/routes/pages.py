@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 STATIC = Path(__file__).resolve().parent.parent / "static"
 WIDGET = STATIC / "widget.js"
 FROZEN_WIDGETS = STATIC / "widget"
-WIDGET_VERSION = "1.2.0"
+WIDGET_VERSION = "1.3.0"
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
 
 JAVASCRIPT = "application/javascript; charset=utf-8"

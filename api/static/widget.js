@@ -1,4 +1,4 @@
-/*! Online safety signposting widget 1.2.0 (issues 5, 11, 12, 13, 20).
+/*! Online safety signposting widget 1.3.0 (issues 5, 11, 12, 13, 20, 24).
  * One tag on a school page (example.com stands for the assistant's own host):
  *   <script src="https://example.com/widget/1.2.0/widget.js" defer
  *           data-school-name="..." data-school-contact="..." data-school-contact-how="..."></script>
@@ -14,11 +14,14 @@
  * buttons; the widget's own failure replies always give tappable numbers; the quick exit also
  * wipes a page restored from the back/forward cache; a short first screen; real lists; one
  * announcement per message; old buttons leave the Tab order; "End chat" forgets.
+ * 1.3.0 (issue 24): when a service's call, text or website link is opened, the widget tells the
+ * server so, once per conversation, with no body (POST /api/v1/sessions/<id>/opened): a school's
+ * insights count "a service card was opened", never which one or when.
  */
 (function () {
   "use strict";
 
-  var VERSION = "1.2.0";
+  var VERSION = "1.3.0";
   if (document.querySelector("[data-signpost-widget]")) return; // the tag was added twice
 
   // ---- configuration (data- attributes on the script tag) --------------------------------
@@ -878,6 +881,24 @@
       }).catch(function () {});
     } catch (err) { /* nothing more to do */ }
   }
+
+  // A service's link (a card's call, text or website link, or an urgent reply's call button) was
+  // opened: the server is told once per conversation, with nothing but the session id in the path.
+  var openedFor = null;
+  function reportOpened() {
+    var id = state.sessionId;
+    if (!id || openedFor === id || exiting) return;
+    openedFor = id;
+    try {
+      fetch(API + "/api/v1/sessions/" + encodeURIComponent(id) + "/opened", {
+        method: "POST", keepalive: true, credentials: "omit", referrerPolicy: "no-referrer"
+      }).catch(function () {});
+    } catch (err) { /* nothing more to do */ }
+  }
+  log.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest ? e.target.closest("a") : null;
+    if (a && (a.classList.contains("call") || (a.closest(".card") && !a.closest(".card.school")))) reportOpened();
+  });
 
   // "End chat": the conversation is forgotten here and on the server; the chat stays open.
   endBtn.addEventListener("click", function () {

@@ -6,6 +6,9 @@
   events (bot/engine/redis_tracker_store.py), deleted by Redis after the idle expiry, and a Redis lock
   (bot/engine/lock_store.py), so a conversation's turns are handled one at a time even when they reach
   different replicas or workers. Any replica can then serve any turn: no sticky sessions. The rate limits use the same Redis (api/ratelimit.py).
+
+Either store takes an Ending hook (bot/engine/ending.py): what to do once a conversation has
+ended. The gateway (api/main.py) gives the insights recorder's; the engine never sees what it does.
 """
 import logging
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 
+from bot.engine.ending import Ending
 from bot.engine.lock_store import RedisTurnLockStore
 from bot.engine.redis_tracker_store import RedisEventTrackerStore
 from bot.runtime.settings import Settings
@@ -34,9 +38,13 @@ class Stores:
     # Both stores drop idle conversations kept in this process's memory (Redis expires its own).
     sweep_every_seconds: Optional[float] = None
 
-    def sweep(self) -> int:
+    def sweep(self, now: Optional[float] = None) -> int:
+        """Drops idle conversations (and so ends them). `now` is for simulations only: the
+        store's own clock (time.monotonic() in memory, time.time() for Redis deadlines)."""
         sweep = getattr(self.tracker_store, "sweep", None)
-        return sweep() if sweep else 0
+        if not sweep:
+            return 0
+        return sweep() if now is None else sweep(now)
 
 
 def expiry_seconds(settings: Settings) -> int:
@@ -69,13 +77,14 @@ def bound_waits(client, seconds: float = 2.0) -> None:
     client.connection_pool.connection_kwargs.update(socket_timeout=seconds, socket_connect_timeout=seconds)
 
 
-def build_stores(settings: Settings) -> Stores:
+def build_stores(settings: Settings, ending: Optional[Ending] = None) -> Stores:
     if not settings.redis_url:
         ttl = settings.session_expiry_minutes * 60
-        return Stores(ExpiringInMemoryTrackerStore(ttl), InMemoryLockStore(), sweep_every_seconds=min(60.0, ttl))
+        return Stores(ExpiringInMemoryTrackerStore(ttl, ending=ending), InMemoryLockStore(),
+                      sweep_every_seconds=min(60.0, ttl))
     options = redis_options(settings.redis_url)
     tracker_store = RedisEventTrackerStore(
-        Domain.empty(), record_exp=expiry_seconds(settings), key_prefix=KEY_PREFIX, **options
+        Domain.empty(), record_exp=expiry_seconds(settings), key_prefix=KEY_PREFIX, ending=ending, **options
     )
     lock_store = RedisTurnLockStore(key_prefix=KEY_PREFIX, **options)
     for client in (tracker_store.red, lock_store.red):

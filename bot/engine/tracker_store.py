@@ -1,4 +1,8 @@
-"""In-memory conversations that are forgotten after a period of inactivity."""
+"""In-memory conversations that are forgotten after a period of inactivity.
+
+When one ends (expired, found at a turn or by the sweep, or deleted on request) the store calls
+the Ending hook it was given once (bot/engine/ending.py), with the conversation's summary.
+"""
 import time
 from typing import Dict, Optional, Sequence, Text, Tuple
 
@@ -10,6 +14,7 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot.engine.conversation_cap import capped
+from bot.engine.ending import Ending
 
 # Longer than an id may be used without a stored conversation (api/sessions.py GRACE_SECONDS).
 DELETED_KEPT_SECONDS = 120
@@ -47,8 +52,10 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     tracker, so the next turn is given one rebuilt from the saved events instead.
     """
 
-    def __init__(self, ttl_seconds: float, domain: Optional[Domain] = None) -> None:
+    def __init__(self, ttl_seconds: float, domain: Optional[Domain] = None,
+                 ending: Optional[Ending] = None) -> None:
         super().__init__(domain or Domain.empty())
+        self.ending = ending
         self.store: Dict[Text, Saved] = {}
         self.ttl_seconds = ttl_seconds
         self.last_active: Dict[Text, float] = {}
@@ -59,6 +66,8 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
         tracker = capped(tracker)  # a size cap on one conversation (bot/engine/conversation_cap.py)
+        if tracker.sender_id in self.store and not await self.exists(tracker.sender_id):
+            self._end(tracker.sender_id, deleted=False)  # an expired one, not swept yet: it ended
         self.store[tracker.sender_id] = (tracker, tuple(tracker.events))
         self.last_active[tracker.sender_id] = time.monotonic()
 
@@ -66,7 +75,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         # This conversation only: a sweep of all of them on every turn cost time in proportion
         # to the number kept (the periodic sweep in api/main.py drops the rest).
         if not await self.exists(sender_id):
-            self.forget(sender_id)
+            self._end(sender_id, deleted=False)
             return None
         tracker, events = self.store[sender_id]
         if not untouched(tracker, events):
@@ -83,13 +92,26 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         seen = self.last_active.get(conversation_id)
         return seen is not None and time.monotonic() - seen <= self.ttl_seconds and conversation_id in self.store
 
-    def sweep(self) -> int:
-        """Drops every conversation idle for longer than the expiry; returns how many."""
-        cutoff = time.monotonic() - self.ttl_seconds
+    def sweep(self, now: Optional[float] = None) -> int:
+        """Drops every conversation idle for longer than the expiry; returns how many. `now`
+        (time.monotonic() by default) lets a simulation end a day's conversations at once."""
+        cutoff = (time.monotonic() if now is None else now) - self.ttl_seconds
         expired = [sid for sid, seen in self.last_active.items() if seen < cutoff]
         for sender_id in expired:
-            self.forget(sender_id)
+            self._end(sender_id, deleted=False)
         return len(expired)
+
+    def _end(self, sender_id: Text, deleted: bool) -> bool:
+        """Forgets a conversation; if one was stored, it has ended: the hook hears of it once."""
+        saved = self.store.get(sender_id)
+        if not self.forget(sender_id):
+            return False
+        if self.ending is not None and saved is not None:
+            tracker, events = saved
+            if not untouched(tracker, events):
+                tracker = rebuilt(self, sender_id, events)
+            self.ending.end(self.ending.summary_of(tracker), deleted)
+        return True
 
     def forget(self, sender_id: Text) -> bool:
         self.last_active.pop(sender_id, None)
@@ -100,7 +122,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         now = time.monotonic()
         self.deleted = {sid: at for sid, at in self.deleted.items() if now - at <= DELETED_KEPT_SECONDS}
         self.deleted[sender_id] = now
-        return self.forget(sender_id)
+        return self._end(sender_id, deleted=True)
 
     def was_deleted(self, sender_id: Text) -> bool:
         at = self.deleted.get(sender_id)

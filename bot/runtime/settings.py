@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     # Key for the per-client rate-limit key (a keyed hash of the address, never stored). None: a
     # random key per process; replicas sharing Redis must share one value to share the counts.
     client_key_secret: Optional[str] = None
+    # Insights for schools (docs/insights.md): counts kept when a conversation ends.
+    # Off: nothing is counted and /insights is not served.
+    insights_enabled: bool = True
+    # The counts in the embedded default (with SIGNPOST_REDIS_URL they are in that Redis).
+    insights_db: str = str(ROOT / "var" / "insights.sqlite3")
+    # The schools: id, name, website origin and hashed access token (deploy/schools.example.yml).
+    schools_file: str = str(ROOT / "deploy" / "schools.yml")
 
     @validator("action_server_url", always=True)
     def local_action_server(cls, value, values):
