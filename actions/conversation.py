@@ -7,10 +7,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
 from actions.dispatch import Answer, send
-from bot import content, replies, taxonomy
-from bot.conversation_state import State
-from bot.replies import Reply
-from bot.uncertainty import likely_topics
+from bot.domain import content, replies, taxonomy
+from bot.domain.conversation_state import State
+from bot.domain.replies import Reply
+from bot.domain.uncertainty import likely_topics
 
 # Small-talk intents whose answer ends with the topic menu.
 WITH_MENU = {"greet", "thanks", "capabilities"}

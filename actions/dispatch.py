@@ -1,4 +1,4 @@
-"""Sends a bot.replies.Reply through the Rasa dispatcher; the base of every action."""
+"""Sends a bot.domain.replies.Reply through the Rasa dispatcher; the base of every action."""
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -6,14 +6,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.replies import PAYLOAD_KEY, Reply
+from bot.domain.replies import PAYLOAD_KEY, Reply
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    # Plain texts for Rasa's own channels (`rasa run`, test stories); the API ignores them.
-    for msg in reply.messages:
-        dispatcher.utter_message(text=msg["text"], buttons=msg["buttons"] or None)
-    # The whole reply as data (messages, buttons, topic, urgency, cards): the API returns it as it is.
+    """The reply crosses to the API once, as data (messages, buttons, topic, urgency, cards), and
+    the API returns it as it is. Stored once in the conversation, too: its buttons are what a
+    later button press is checked against (api/assistant.py, offered_payloads)."""
     dispatcher.utter_message(json_message={PAYLOAD_KEY: reply.payload()})
 
 

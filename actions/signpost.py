@@ -8,9 +8,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state, unfold
 from actions.dispatch import Answer, send
-from bot import content, replies, taxonomy
-from bot.conversation_state import State
-from bot.replies import Reply
+from bot.domain import content, replies
+from bot.domain.conversation_state import State
+from bot.domain.replies import Reply
 
 # "show me all services", "list every helpline": all of them even in a conversation about a worry.
 ALL_SERVICES = re.compile(r"\b(all|every|list|whole)\b", re.I)

@@ -3,8 +3,8 @@ from typing import Dict, Optional, Tuple
 
 from rasa_sdk import Tracker
 
-from bot.risk.assess import Risk
-from bot.taxonomy import AUDIENCES
+from bot.nlu.risk.assess import Risk
+from bot.domain.taxonomy import AUDIENCES
 
 
 def cues(tracker: Tracker) -> Dict:
@@ -42,7 +42,7 @@ def safety_urgent(tracker: Tracker) -> bool:
 
 
 def risk(tracker: Tracker) -> Risk:
-    """The risk step's judgement of this message (bot/risk/assess.py)."""
+    """The risk step's judgement of this message (bot/nlu/risk/assess.py)."""
     return Risk.from_dict(tracker.latest_message.get("risk"))
 
 

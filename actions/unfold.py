@@ -17,13 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import tracker_state
 from actions.dispatch import Answer, send
-from bot import content, replies, taxonomy
-from bot.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
-from bot.replies import Reply
-from bot.risk.assess import Risk, with_conversation
-from bot.risk.facts import Facts
-from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES, DEFAULT_AUDIENCE, topic_for
-from bot.uncertainty import likely_topics, runner_up
+from bot.domain import content, replies, taxonomy
+from bot.domain.conversation_state import State, escalated, heard as state_heard, keep_topic, risk_after
+from bot.domain.replies import Reply
+from bot.nlu.risk.assess import Risk, with_conversation
+from bot.nlu.risk.facts import Facts
+from bot.domain.taxonomy import ADULT_AUDIENCES, AUDIENCES, DEFAULT_AUDIENCE, topic_for
+from bot.domain.uncertainty import likely_topics, runner_up
 
 
 # "will the police be told about this chat": a question about this assistant, not the topic.
@@ -34,7 +34,7 @@ MESSAGE_TOPIC = 0.4
 
 def concern_of(tracker: Tracker) -> Optional[str]:
     """A worry said beside something else ("i'm 19 and i feel really low", "i'm safe now, i just
-    feel really low"): the context cues' concern (bot/context_patterns.yml, concerns)."""
+    feel really low"): the context cues' concern (bot/nlu/context_patterns.yml, concerns)."""
     return tracker_state.cues(tracker).get("concern")
 
 
@@ -127,7 +127,7 @@ class Turn(Answer):
 
 
 def conversation_risk(tracker: Tracker) -> Tuple[Risk, Facts]:
-    """This message's risk read with the facts of the conversation so far (bot/risk/assess.py),
+    """This message's risk read with the facts of the conversation so far (bot/nlu/risk/assess.py),
     and the facts to keep for the next turn (slot risk_facts)."""
     return with_conversation(tracker_state.risk(tracker), Facts.from_dict(tracker.get_slot("risk_facts")))
 
@@ -135,7 +135,7 @@ def conversation_risk(tracker: Tracker) -> Tuple[Risk, Facts]:
 def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: State, intent: str,
                   offer_audience: bool = False, lead: Optional[str] = None) -> List[Dict]:
     """Answers `intent` read with the conversation so far: a new fact may make it urgent and
-    keep the topic (bot/conversation_state.py, bot/risk/assess.py). `lead`: a line before the
+    keep the topic (bot/domain/conversation_state.py, bot/nlu/risk/assess.py). `lead`: a line before the
     answer. Unsure whether anyone is in danger: the answer, then "Are you safe right now?" once."""
     cues = tracker_state.cues(tracker)
     risk, facts = conversation_risk(tracker)

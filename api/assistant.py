@@ -9,15 +9,16 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot import replies, vocabulary
-from bot.reading import read
-from bot.redaction import redact, stored_parse_data
-from bot.replies import PAYLOAD_KEY
-from bot.risk.assess import Risk, assess
-from bot.safety_net import SafetyNet
-from api import rasa_patches
+from bot.domain import replies, vocabulary
+from bot.domain.cleaning import clean
+from bot.nlu.reading import read
+from bot.domain.redaction import redact, stored_parse_data
+from bot.domain.replies import PAYLOAD_KEY
+from bot.nlu.risk.assess import Risk, assess
+from bot.nlu.safety_net import SafetyNet
+from bot.engine import rasa_patches
 from api.schemas import always_offered_payloads, as_text
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 log = logging.getLogger("api.assistant")
 
@@ -75,7 +76,8 @@ class Assistant:
         Rasa may read as intent syntax. Typed `text` is made plain text first (a leading "/"
         goes), so it is never parsed as "/intent{entities}".
         """
-        text = payload if payload is not None else as_text(text or "")
+        # One cleaning, before anything reads the text (bot/domain/cleaning.py).
+        text = payload if payload is not None else clean(as_text(text or ""))
         started = time.perf_counter()
         reading = read(text, self.net)  # the NLU pipeline's risk step gets this same reading
         try:
@@ -176,9 +178,8 @@ class Assistant:
         if session_id:
             tracker = await self.tracker_store.retrieve(session_id)
             for event in getattr(tracker, "events", None) or ():
-                for button in ((getattr(event, "data", None) or {}).get("buttons") or ()) if event.type_name == "bot" else ():
-                    if isinstance(button, dict) and isinstance(button.get("payload"), str):
-                        offered.add(button["payload"])
+                if event.type_name == "bot":
+                    offered.update(_offered_by(getattr(event, "data", None) or {}))
         return frozenset(offered)
 
     async def has_conversation(self, session_id: str) -> bool:
@@ -191,3 +192,11 @@ class Assistant:
 
     def was_deleted(self, session_id: str) -> bool:
         return self.tracker_store.was_deleted(session_id)
+
+
+def _offered_by(data: Dict) -> List[str]:
+    """The button payloads of one stored bot turn: the reply sent as data (actions/dispatch.py)."""
+    reply = (data.get("custom") or {}).get(PAYLOAD_KEY) if isinstance(data.get("custom"), dict) else None
+    messages = reply.get("messages") if isinstance(reply, dict) else None
+    return [b["payload"] for m in messages or () if isinstance(m, dict)
+            for b in m.get("buttons") or () if isinstance(b, dict) and isinstance(b.get("payload"), str)]

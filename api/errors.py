@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot import content
+from bot.domain import content
 
 
 def error_response(status: int, code: str, message: str, details: Optional[List[Any]] = None) -> JSONResponse:

@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors, logging_setup, metrics
+from api import errors, metrics
+from bot.runtime import logging_setup
 
 # JSON logs from here on, before Rasa and TensorFlow are imported: their import-time warnings
 # are log lines like any other (create_app configures again, idempotently).
@@ -26,9 +27,9 @@ from api.ratelimit import RateLimits
 from api.routes import chat, health, pages, services
 from api.security import BodyLimitMiddleware, GatewayMiddleware
 from api.sessions import SessionIds
-from api.settings import Settings
-from api.stores import Stores, build_stores
-from bot.safety_net import shared_safety_net
+from bot.runtime.settings import Settings
+from bot.engine.stores import Stores, build_stores
+from bot.nlu.safety_net import shared_safety_net
 
 log = logging.getLogger("api")
 
@@ -66,7 +67,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # One Agent per worker process, loaded on the loop that serves requests.
-        # Conversations live in memory, or in Redis when SIGNPOST_REDIS_URL is set (api/stores.py).
+        # Conversations live in memory, or in Redis when SIGNPOST_REDIS_URL is set (bot/engine/stores.py).
         stores = build_stores(settings)
         app.state.assistant = Assistant.load(settings, shared_safety_net(), stores.tracker_store, stores.lock_store)
         # The loaded model is ~550k Python objects that live as long as the process; a full

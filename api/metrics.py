@@ -14,7 +14,7 @@ TOPICS = Counter("signpost_chat_topic_total", "Chat replies by topic", ["topic"]
 URGENT = Counter("signpost_chat_urgent_total", "Chat replies that led with the emergency route")
 DEGRADED = Counter("signpost_chat_degraded_total", "Chat replies made without the assistant")
 # Messages not in English, by language (issue 10): to see the demand. A fixed list of names from
-# bot/language.py, never text.
+# bot/nlu/language.py, never text.
 LANGUAGES = Counter("signpost_chat_language_total", "Chat messages not in English, by language", ["language"])
 RATE_LIMITED = Counter("signpost_rate_limited_total", "Requests refused by a rate limit", ["limit"])
 

@@ -12,7 +12,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 log = logging.getLogger("api.ratelimit")
 

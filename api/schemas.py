@@ -4,7 +4,7 @@ from typing import FrozenSet, List, Literal, Optional, get_type_hints
 
 from pydantic import BaseModel, Field, StrictStr, create_model, validator
 
-from bot import directory, taxonomy
+from bot.domain import directory, taxonomy
 
 Audience = Literal[taxonomy.AUDIENCES]
 # The form of a session id (what the widget stores); whether the server issued it is checked by
@@ -31,7 +31,7 @@ def always_offered_payloads() -> FrozenSet[str]:
     """What a button press may send in any conversation, even the first turn: the topic menu
     (GET /api/v1/topics, the same as the bot's menu), who is asking, and "I need help now"
     ("/danger": it can only add urgency, so it is never refused)."""
-    from bot import replies
+    from bot.domain import replies
 
     return frozenset([b["payload"] for b in replies.menu_buttons()]
                      + [f"/{taxonomy.audience_intent(a)}" for a in taxonomy.AUDIENCES] + ["/danger"])
@@ -99,12 +99,12 @@ class Message(BaseModel):
 
 
 def _card_field(name: str):
-    """(type, default) of a card field, from bot.directory.Service: optional ones may be null."""
+    """(type, default) of a card field, from bot.domain.directory.Service: optional ones may be null."""
     hint = get_type_hints(directory.Service)[name]
     return (hint, None if hint == Optional[str] else ...)
 
 
-# The card fields and their types are defined once, in bot/directory.py.
+# The card fields and their types are defined once, in bot/domain/directory.py.
 ServiceCard = create_model("ServiceCard", **{f: _card_field(f) for f in directory.CARD_FIELDS})
 
 

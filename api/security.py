@@ -10,9 +10,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors, logging_setup, metrics
+from api import errors, metrics
 from api.routes.pages import FRAME_PATH
-from api.settings import Settings
+from bot.runtime import logging_setup
+from bot.runtime.settings import Settings
 
 log = logging.getLogger("api.security")
 # A host name or an IPv4/IPv6 address, with an optional port (RFC 9110 "Host").
@@ -92,7 +93,7 @@ class GatewayMiddleware:
         started = time.perf_counter()
         request = Request(scope)
         request.state.request_id = uuid.uuid4().hex[:12]
-        # Every log record made while this request is handled carries its id (api/logging_setup.py).
+        # Every log record made while this request is handled carries its id (bot/runtime/logging_setup.py).
         token = logging_setup.REQUEST_ID.set(request.state.request_id)
         status = {"code": 500, "started": False}
 

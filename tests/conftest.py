@@ -5,7 +5,7 @@ Constants and helpers that test modules share live in tests/support.py: never im
 import pytest
 from fastapi.testclient import TestClient
 
-from api.processes import start_action_server
+from bot.runtime.processes import start_action_server
 from tests.support import METRICS_TOKEN, MODEL
 
 
@@ -21,7 +21,7 @@ def client(action_server_url):
     if not MODEL.exists():
         pytest.exit(f"no trained model at {MODEL}: run `make test` (it trains first)", returncode=2)
     from api.main import create_app
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     # The whole suite runs from one address, so the per-client limit is off here;
     # tests/test_rate_limits.py exercises both limits on this same app.

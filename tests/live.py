@@ -9,9 +9,9 @@ import time
 
 import uvicorn
 
-from api.serve import uvicorn_options
-from bot import replies
-from api.processes import free_port
+from bot.runtime.uvicorn_options import uvicorn_options
+from bot.domain import replies
+from bot.runtime.processes import free_port
 
 
 class CannedAssistant:

@@ -7,6 +7,14 @@ METRICS_TOKEN = "metrics-token-for-tests"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def sent(dispatcher) -> list:
+    """The messages (text and buttons) an action sent: its one reply, as data."""
+    from bot.domain.replies import PAYLOAD_KEY
+
+    return [m for sent in dispatcher.messages if sent.get("custom")
+            for m in sent["custom"][PAYLOAD_KEY]["messages"]]
+
+
 def said(tracker) -> list:
     """What the user said in a Rasa tracker, in order."""
     from rasa.shared.core.events import UserUttered

@@ -3,7 +3,7 @@ import httpx
 import psutil
 import pytest
 
-from api.processes import child_env, start_action_server
+from bot.runtime.processes import child_env, start_action_server
 
 TOKEN = "a-shared-secret-for-tests"
 
@@ -62,9 +62,9 @@ def test_no_cors_for_any_origin(guarded):
 
 
 async def test_the_api_sends_the_token(guarded):
-    from api.rasa_patches import KeepAliveEndpointConfig
+    from bot.engine.rasa_patches import KeepAliveEndpointConfig
     from api.assistant import action_endpoint
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     port, _ = guarded
     endpoint = action_endpoint(Settings(action_server_url=f"http://127.0.0.1:{port}/webhook", action_token=TOKEN))
@@ -79,7 +79,7 @@ async def test_the_api_sends_the_token(guarded):
 
 def test_the_api_refuses_a_remote_action_server_without_a_token():
     from api.main import create_app
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     with pytest.raises(ValueError, match="SIGNPOST_ACTION_TOKEN"):
         create_app(Settings(action_server_url="http://actions:5055/webhook"))

@@ -6,7 +6,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionClarify, ActionSetAudience, ActionSmallTalk
 from actions.signpost import ActionShowServices, ActionSignpost
-from bot.replies import PAYLOAD_KEY
+from bot.domain.replies import PAYLOAD_KEY
+from tests.support import sent
 
 
 def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):
@@ -24,9 +25,9 @@ def tracker(intent, slots=None, safety_urgent=False, metadata=None, text="..."):
 def run(action, t):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, {})
-    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
+    texts = [m["text"] for m in sent(dispatcher) if m.get("text")]
     payload = next(m["custom"][PAYLOAD_KEY] for m in dispatcher.messages if m.get("custom"))
-    return texts, payload, events, dispatcher.messages
+    return texts, payload, events, sent(dispatcher)
 
 
 def test_sextortion_reply_leads_with_999_and_childline():

@@ -1,8 +1,8 @@
 """`make bench`'s pure parts: the message mixes, the run schedule, the turn/parse ratio and the
 goals. No model, no processes, no network."""
-from bench.mixes import (BUTTON_FOLLOW_UPS, CONVERSATIONS, TYPED_FOLLOW_UPS, long_conversations, long_texts,
+from tooling.bench.mixes import (BUTTON_FOLLOW_UPS, CONVERSATIONS, TYPED_FOLLOW_UPS, long_conversations, long_texts,
                          mean_over_turns, turns, unique_texts)
-from bench.run import goals, kind, ratio_to_floor, schedule, turn_over_parse
+from tooling.bench.run import goals, kind, ratio_to_floor, schedule, turn_over_parse
 
 
 def run(target, concurrency, p95=100.0, errors=0, turns_per_s=10.0, server_cpu=30.0):
@@ -90,7 +90,7 @@ def test_goals_ok_missed_and_not_measured():
 
 
 def test_worst_mix_holds_1000_character_messages_of_the_issue_21_shapes():
-    from bench.mixes import WORST_MESSAGES, mixes
+    from tooling.bench.mixes import WORST_MESSAGES, mixes
 
     assert mixes()["worst"] == [[t] for t in WORST_MESSAGES.values()]
     assert all(len(t) <= 1000 for t in WORST_MESSAGES.values())
@@ -103,7 +103,7 @@ def test_the_load_only_presses_buttons_the_last_answer_offered():
     import asyncio
     import random
 
-    from bench.run import ALWAYS_OFFERED, virtual_user
+    from tooling.bench.run import ALWAYS_OFFERED, virtual_user
 
     sent = []
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import ROOT, content, directory, replies, taxonomy, verified
-from bot.taxonomy import AUDIENCES
+from bot import ROOT
+from bot.domain import content, directory, replies, taxonomy, verified
+from bot.domain.taxonomy import AUDIENCES
 
 PHONE = re.compile(r"(?<![\d.])(0\d(?:[ -]?\d){6,10}|116 ?\d{3})(?!\d)")
 SHORT = re.compile(r"(?i)\btext(?:ing)?\b[^.\n]{0,40}?\b(8\d{4})\b")
@@ -19,7 +20,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DIGITS = re.compile(r"\D")
 DO_NOT_USE = yaml.safe_load((ROOT / "tests" / "do_not_use.yml").read_text(encoding="utf-8"))
 # What the project scans (as the shared checker did): the assistant's own folders, not tests/.
-SCAN = ["data", "actions", "bot", "api", "domain.yml", "config.yml", "README.md", "Makefile"]
+SCAN = ["data", "actions", "bot", "api", "tooling", "docs", "domain.yml", "config.yml", "README.md", "Makefile"]
 SUFFIXES = {".py", ".yml", ".yaml", ".json", ".md", ".html", ".js", ".css", ".txt", ".toml", ""}
 IGNORED_DOMAINS = {"localhost", "127.0.0.1", "0.0.0.0", "example.com", "example.org", "testserver"}
 
@@ -183,7 +184,7 @@ def test_the_do_not_use_check_can_fail():
 def test_tests_and_makefile_never_read_the_shared_folder():
     """A fresh clone has no ../shared: nothing the project runs may need it."""
     pattern = re.compile(r"""(\.\./shared|parent\s*/\s*["']shared["'])""")
-    files = [ROOT / "Makefile", *(ROOT / "tests").rglob("*.py"), *(ROOT / "bot").rglob("*.py"), *(ROOT / "api").rglob("*.py")]
+    files = [ROOT / "Makefile", *(ROOT / "tests").rglob("*.py"), *(ROOT / "bot").rglob("*.py"), *(ROOT / "api").rglob("*.py"), *(ROOT / "tooling").rglob("*.py")]
     for f in files:
         if f == Path(__file__):
             continue  # this file names the folder in order to look for it

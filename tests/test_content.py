@@ -5,8 +5,8 @@ from itertools import product
 import pytest
 import textstat
 
-from bot import content, replies
-from bot.taxonomy import AUDIENCES
+from bot.domain import content, replies
+from bot.domain.taxonomy import AUDIENCES
 
 INTENTS = content.guidance_intents()
 # Every file of advice: the topics' and danger.yml (someone is in danger now, no clearer topic yet).

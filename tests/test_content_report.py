@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from bot import ROOT, content, content_sources, directory, replies, taxonomy
-from bot.content_cases import cases, question_kinds
-from bot.content_report import build_html
-from bot.taxonomy import AUDIENCES
+from bot import ROOT
+from bot.domain import content, directory, replies, taxonomy
+from tooling.content_review import sources as content_sources
+from tooling.content_review.cases import cases, question_kinds
+from tooling.content_review.report import build_html
+from bot.domain.taxonomy import AUDIENCES
 
 AGES = (None, 11, 14, 16, 17, 18, 19, 20, 25)
 
@@ -151,9 +153,9 @@ def test_the_page_opens_with_sign_off_and_what_changed(page):
 
 
 def test_the_page_is_made_from_a_template_not_html_in_python():
-    source = (ROOT / "bot" / "content_report.py").read_text()
+    source = (ROOT / "tooling" / "content_review" / "report.py").read_text()
     assert not re.search(r"<(section|div|p|li|ul|h\d|html)\b", source)
-    assert (ROOT / "bot" / "templates" / "content_report.html").exists()
+    assert (ROOT / "tooling" / "content_review" / "templates" / "content_report.html").exists()
 
 
 def test_cards_show_their_reference_entry_and_sources(page):
@@ -179,9 +181,9 @@ def test_the_page_is_self_contained(page):
 def test_make_content_report_needs_no_model_or_action_server(tmp_path):
     makefile = (ROOT / "Makefile").read_text()
     rule = re.search(r"^content-report:(.*)\n\t(.*)$", makefile, re.M)
-    assert rule and "model" not in rule.group(1).lower() and "bot.content_report" in rule.group(2)
+    assert rule and "model" not in rule.group(1).lower() and "tooling.content_review.report" in rule.group(2)
     out = tmp_path / "report.html"
-    code = ("import sys; from bot import content_report as r; r.main([sys.argv[1]]); "
+    code = ("import sys; from tooling.content_review import report as r; r.main([sys.argv[1]]); "
             "assert 'rasa' not in sys.modules and 'tensorflow' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

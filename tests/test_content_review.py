@@ -1,7 +1,7 @@
 """Issue 19: the content defects an independent safeguarding review found in the topic texts,
 the service cards and the fixed lines (bot/content/questions.yml is reviewed in its own tests).
 
-Each test checks a reply or a text as the assistant shows it (bot/replies.py builds replies as
+Each test checks a reply or a text as the assistant shows it (bot/domain/replies.py builds replies as
 data, with no model), except the last one, which goes through the real API.
 """
 import re
@@ -9,8 +9,8 @@ from itertools import product
 
 import pytest
 
-from bot import content, directory, replies, verified
-from bot.taxonomy import AUDIENCES
+from bot.domain import content, directory, replies, verified
+from bot.domain.taxonomy import AUDIENCES
 
 INTENTS = content.guidance_intents() + ["danger"] + content.situations()
 AGES = (None, 11, 14, 16, 17, 18, 19, 20)

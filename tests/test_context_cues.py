@@ -1,7 +1,7 @@
 """Who is writing, the age, the app and the other person, read from the text."""
 import pytest
 
-from bot.context_cues import shared_context_cues
+from bot.nlu.context_cues import shared_context_cues
 
 
 @pytest.mark.parametrize("text,audience", [

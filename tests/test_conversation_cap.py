@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from api.conversation_cap import KEEP_USER_TURNS, MAX_USER_TURNS, capped, user_turns
+from bot.engine.conversation_cap import KEEP_USER_TURNS, MAX_USER_TURNS, capped, user_turns
 
 
 def long_tracker(turns: int) -> DialogueStateTracker:
@@ -46,7 +46,7 @@ def test_at_the_cap_the_slots_and_the_last_turns_are_kept():
 def no_rate_limits(client):
     """The per-conversation limit (20 a minute) would stop a test sending 46 turns at once."""
     from api.ratelimit import RateLimits
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     previous = client.app.state.rate_limits
     client.app.state.rate_limits = RateLimits(Settings(rate_limit_per_session=0, rate_limit_per_client=0))
@@ -73,9 +73,9 @@ def test_a_long_conversation_through_the_api_stays_small_and_keeps_its_state(cli
 def test_redis_stores_the_compacted_conversation(tmp_path):
     from rasa.shared.core.domain import Domain
 
-    from api.redis_tracker_store import RedisEventTrackerStore
-    from api.stores import redis_options
-    from bench.processes import start_redis
+    from bot.engine.redis_tracker_store import RedisEventTrackerStore
+    from bot.engine.stores import redis_options
+    from tooling.bench.processes import start_redis
 
     service = start_redis(tmp_path)
     try:

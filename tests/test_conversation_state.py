@@ -4,11 +4,11 @@ import pytest
 import textstat
 import yaml
 
-from bot import content, replies
-from bot.content import CONTENT_DIR
-from bot.context_cues import shared_context_cues
-from bot.conversation_state import State, escalated, heard, risk_after
-from bot.language import shared_language_detector
+from bot.domain import content, replies
+from bot.domain.content import CONTENT_DIR
+from bot.nlu.context_cues import shared_context_cues
+from bot.domain.conversation_state import State, escalated, heard, risk_after
+from bot.nlu.language import shared_language_detector
 
 from tests.test_content import BLAME
 

@@ -1,7 +1,7 @@
 """Issue 21, item 1: the CPU budget of one message.
 
 The performance claim itself (<= 100 ms of CPU for a 1,000-character message of any shape) is
-measured by `make bench` (the "worst" mix, bench/encoder_cost.py): timings do not belong in a
+measured by `make bench` (the "worst" mix, tooling/bench/encoder_cost.py): timings do not belong in a
 unit test on a shared machine. Here the structure that makes it true is checked: repeated
 sentences encoded once, at most MAX_JUDGED sentences judged one by one, a bounded number of
 word pieces through the encoder; the safety net still reads the whole text; an over-budget
@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from bench.mixes import WORST_MESSAGES
-from bot.sentence_encoder import MIN_PIECE_TOKENS, PADDING_SLACK, TOKEN_BUDGET, shared_encoder
-from bot.sentences import MAX_JUDGED, Pieces, pieces, split_sentences
+from tooling.bench.mixes import WORST_MESSAGES
+from bot.nlu.sentence_encoder import MIN_PIECE_TOKENS, PADDING_SLACK, TOKEN_BUDGET, shared_encoder
+from bot.nlu.sentences import MAX_JUDGED, Pieces, pieces, split_sentences
 
 SHAPES = {
     **WORST_MESSAGES,
@@ -65,7 +65,7 @@ def test_only_the_first_sentences_are_judged_one_by_one_the_rest_together():
 def test_held_out_messages_are_read_as_before():
     """Their pieces are their sentences and none is cut, so the budget changes nothing for them
     (the trained model's features are what they were)."""
-    from evaluation.heldout_data import load_heldout, load_heldout_long
+    from tooling.evaluation.heldout_data import load_heldout, load_heldout_long
 
     tokenizer = shared_encoder().tokenizer
     for example in load_heldout() + load_heldout_long():
@@ -75,7 +75,7 @@ def test_held_out_messages_are_read_as_before():
 
 
 def test_the_safety_net_reads_the_whole_text_past_the_budget():
-    from bot.safety_net import shared_safety_net
+    from bot.nlu.safety_net import shared_safety_net
 
     text = SHAPES["urgent last"]
     assert len(text) <= 1000 and "kill myself" not in " ".join(pieces(text).texts[:MAX_JUDGED])
@@ -97,8 +97,8 @@ class _SlowAgent:
 
 def test_an_over_budget_parse_answers_degraded_with_the_emergency_route_and_never_blocks():
     from api.assistant import Assistant
-    from api.settings import Settings
-    from bot.safety_net import shared_safety_net
+    from bot.runtime.settings import Settings
+    from bot.nlu.safety_net import shared_safety_net
 
     assistant = Assistant(_SlowAgent(1.0), shared_safety_net(), Settings(parse_budget_seconds=0.2))
 

@@ -2,7 +2,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from api.processes import free_port, start_action_server
+from bot.runtime.processes import free_port, start_action_server
 from tests.support import MODEL
 
 
@@ -10,7 +10,7 @@ from tests.support import MODEL
 def fragile():
     """An API with its own action server process, which the test stops and restarts."""
     from api.main import create_app
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     port = free_port()
     state = {"process": start_action_server(port, quiet=True).wait_ready()}

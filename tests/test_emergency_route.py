@@ -4,8 +4,8 @@ misunderstood", a follow-up, a question inside a topic, hesitation) leads with t
 decided by who it is for: Childline for a young person under 19, never for a 19-year-old."""
 import pytest
 
-from bot import replies
-from bot.directory import get as service
+from bot.domain import replies
+from bot.domain.directory import get as service
 
 CHILDLINE = service("childline").phone
 SAMARITANS = service("samaritans").phone

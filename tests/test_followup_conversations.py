@@ -6,12 +6,12 @@ model and action server. The same conversations are Rasa test stories in tests/t
 (`make test-stories`); the defects of the issue have their own conversations below.
 
 Each answer must be the one for the conversation's topic or situation, audience and age (the
-text comes from bot/content/questions.yml through bot.content.question), never the generic
+text comes from bot/content/questions.yml through bot.domain.content.question), never the generic
 "whatever the worry" list.
 """
 import pytest
 
-from bot import content, taxonomy
+from bot.domain import content, taxonomy
 from tests.support import check
 
 GENERIC = "whatever the worry"

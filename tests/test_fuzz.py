@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from api.ratelimit import RateLimits
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import socket
 import httpx
 import pytest
 
-from api.logging_setup import JsonFormatter
-from api.processes import start_action_server
-from api.serve import uvicorn_cli_options, uvicorn_options
+from bot.runtime.logging_setup import JsonFormatter
+from bot.runtime.processes import start_action_server
+from bot.runtime.uvicorn_options import uvicorn_cli_options, uvicorn_options
 from tests.live import live_server
 
 ODD = "action_x\u2028injected\u0085more\u2029end"
@@ -34,7 +34,7 @@ def parse(raw: bytes):
 @pytest.fixture(scope="module")
 def live():
     from api.main import create_app
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     with live_server(create_app(Settings(model_path="/nonexistent"))) as (base, port):
         yield port

@@ -4,7 +4,7 @@ import logging
 import subprocess
 import sys
 
-from api.logging_setup import JsonFormatter
+from bot.runtime.logging_setup import JsonFormatter
 from bot import ROOT
 
 CANARY = "zebracanary42"
@@ -14,7 +14,7 @@ CANARY = "zebracanary42"
 EMIT = f"""
 import logging, warnings
 import structlog
-from api import logging_setup
+from bot.runtime import logging_setup
 logging_setup.configure()
 token = logging_setup.REQUEST_ID.set("req123")
 logging.getLogger("api.assistant").info("turn intent=%s topic=%s", "greet", None)

@@ -7,9 +7,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionClarify
 from actions.signpost import ActionSignpost
-from bot import sentence_risk, uncertainty
-from bot.sentence_encoder import DIMENSIONS, shared_encoder
-from bot.sentences import split_sentences
+from bot.nlu import sentence_risk
+from bot.domain import uncertainty
+from bot.nlu.sentence_encoder import DIMENSIONS, shared_encoder
+from bot.nlu.sentences import split_sentences
+from tests.support import sent
 
 
 # -- the encoder (the real int8 ONNX model, no mocks) -------------------------------------------
@@ -106,7 +108,7 @@ def test_clarifying_question_offers_the_three_likely_topics_first():
     }
     dispatcher = CollectingDispatcher()
     ActionClarify().run(dispatcher, Tracker.from_dict({"sender_id": "t", "latest_message": latest}), {})
-    buttons = next(m["buttons"] for m in dispatcher.messages if m.get("buttons"))
+    buttons = next(m["buttons"] for m in sent(dispatcher) if m.get("buttons"))
     payloads = [b["payload"] for b in buttons]
     assert payloads[:3] == ["/grooming", "/harmful_content", "/bullying"]
     assert payloads[3:] == ["/something_else", "/show_services"]
@@ -121,8 +123,8 @@ def test_signpost_offers_the_runner_up_and_the_second_concern_as_buttons():
     }
     dispatcher = CollectingDispatcher()
     ActionSignpost().run(dispatcher, Tracker.from_dict({"sender_id": "t", "latest_message": latest}), {})
-    texts = [m["text"] for m in dispatcher.messages if m.get("text")]
-    buttons = [b["payload"] for m in dispatcher.messages for b in (m.get("buttons") or [])]
+    texts = [m["text"] for m in sent(dispatcher) if m.get("text")]
+    buttons = [b["payload"] for m in sent(dispatcher) for b in (m.get("buttons") or [])]
     assert any(t.startswith("You also mentioned") for t in texts)
     assert any(t.startswith("Is this more about") for t in texts)
     assert "/scams_hacking" in buttons and "/grooming" in buttons

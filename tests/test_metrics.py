@@ -34,7 +34,7 @@ def test_metrics_off_when_no_token_is_set():
     from fastapi.testclient import TestClient
 
     from api.main import create_app
-    from api.settings import Settings
+    from bot.runtime.settings import Settings
 
     app = create_app(Settings())
     assert TestClient(app).get("/metrics").status_code == 404

@@ -10,7 +10,7 @@ def press(client, payload, session_id=None):
 
 
 def test_always_offered_is_the_topic_menu_the_audiences_and_help_now():
-    from bot import replies, taxonomy
+    from bot.domain import replies, taxonomy
 
     always = always_offered_payloads()
     assert {b["payload"] for b in replies.menu_buttons()} <= always

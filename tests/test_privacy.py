@@ -3,7 +3,7 @@ import json
 import logging
 import time
 
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 
 def stored_conversations(client) -> str:

@@ -2,7 +2,7 @@
 import httpx
 
 from api.main import create_app
-from api.settings import Settings
+from bot.runtime.settings import Settings
 from tests.live import live_server
 
 

@@ -1,16 +1,16 @@
 """Issue 19: the follow-up questions people ask next, answered for the topic or situation, the
 audience and the age, with content a safeguarding lead signs (bot/content/questions.yml,
-bot/replies.py). No model needed; the same conversations through the API and the Rasa stories
+bot/domain/replies.py). No model needed; the same conversations through the API and the Rasa stories
 are in tests/test_followup_conversations.py and tests/test_stories.yml."""
 import re
 
 import pytest
 import yaml
 
-from bot import content, replies
-from bot.content import CONTENT_DIR
-from bot.context_cues import shared_context_cues
-from bot.conversation_state import State, heard
+from bot.domain import content, replies
+from bot.domain.content import CONTENT_DIR
+from bot.nlu.context_cues import shared_context_cues
+from bot.domain.conversation_state import State, heard
 from tests.test_safeguarding import KEEPS_EVIDENCE, NUDE_RULE, REPORT_INSTEAD
 
 QUESTIONS = yaml.safe_load(open(CONTENT_DIR / "questions.yml", encoding="utf-8"))

@@ -5,8 +5,9 @@ from itertools import product
 
 import yaml
 
-from bot import ROOT, content, taxonomy
-from bot.taxonomy import AUDIENCES
+from bot import ROOT
+from bot.domain import content, taxonomy
+from bot.domain.taxonomy import AUDIENCES
 
 
 def nlu_counts():
@@ -32,7 +33,7 @@ def test_each_topic_intent_has_enough_varied_examples():
 
 
 def test_training_data_has_no_duplicates_or_heldout_messages():
-    from evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
+    from tooling.evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
 
     seen = {}
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
@@ -49,7 +50,7 @@ def test_training_data_has_no_duplicates_or_heldout_messages():
 def test_every_topic_has_long_examples_in_peoples_own_voices():
     """Issue 9: at least 40 examples of 3-8 sentences per topic (parents' letters, teachers'
     accounts, teenagers' posts), since real messages are long."""
-    from bot.sentences import split_sentences
+    from bot.nlu.sentences import split_sentences
 
     long_counts = {}
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
@@ -64,8 +65,8 @@ def test_every_topic_has_long_examples_in_peoples_own_voices():
 
 
 def test_long_form_heldout_set_is_big_enough_and_long():
-    from bot.sentences import split_sentences
-    from evaluation.heldout_data import load_heldout_long
+    from bot.nlu.sentences import split_sentences
+    from tooling.evaluation.heldout_data import load_heldout_long
 
     examples = load_heldout_long()
     assert len(examples) >= 150

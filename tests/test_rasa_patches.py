@@ -1,4 +1,4 @@
-"""api/rasa_patches.py and api/graph_runner.py: the patches are installed only on the Rasa version
+"""bot/engine/rasa_patches.py and bot/engine/graph_runner.py: the patches are installed only on the Rasa version
 they were written for, a malformed action reply raises as Rasa's own validation does, and
 neither the patches nor the graph runner change a reply or an intent ranking."""
 import ast
@@ -14,7 +14,7 @@ from jsonschema.validators import validator_for
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils.endpoints import EndpointConfig
 
-from api import rasa_patches
+from bot.engine import rasa_patches
 
 MALFORMED = [
     {"events": "not a list"},
@@ -171,8 +171,8 @@ def _dask(runner) -> DaskGraphRunner:
 
 
 def test_the_graph_runner_parses_every_held_out_message_as_dask_does(client):
-    from api.graph_runner import SequentialGraphRunner
-    from evaluation.heldout_data import load_heldout, load_heldout_long
+    from bot.engine.graph_runner import SequentialGraphRunner
+    from tooling.evaluation.heldout_data import load_heldout, load_heldout_long
 
     processor = client.app.state.assistant.agent.processor
     sequential = processor.graph_runner

@@ -4,7 +4,7 @@ import contextlib
 import pytest
 
 from api.ratelimit import RateLimits
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 
 @contextlib.contextmanager

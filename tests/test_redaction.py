@@ -1,7 +1,7 @@
 """Personal details are redacted before anything is stored or logged (a table of cases)."""
 import pytest
 
-from bot.redaction import redact
+from bot.domain.redaction import redact
 
 ZW = "\u200b"  # zero-width space
 

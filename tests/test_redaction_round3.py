@@ -3,7 +3,7 @@ first table (tests/test_redaction.py). The classifier and the safety net read th
 text in memory; these check what is stored and logged."""
 import pytest
 
-from bot.redaction import redact, stored_parse_data
+from bot.domain.redaction import redact, stored_parse_data
 
 # (text, what must be gone, the placeholder that replaces it)
 REDACTED = [
@@ -142,7 +142,7 @@ def test_round_three_table_is_big_enough():
 
 def test_the_safety_net_still_sees_what_it_needs():
     """Redaction never removes the words that make a message urgent."""
-    from bot.safety_net import shared_safety_net
+    from bot.nlu.safety_net import shared_safety_net
 
     net = shared_safety_net()
     for text in ("im zyxwanda and i want to kill myself", "my name is sam and im going to hurt myself",

@@ -1,4 +1,4 @@
-"""api/redis_tracker_store.py against a real redis-server: each conversation a list of events
+"""bot/engine/redis_tracker_store.py against a real redis-server: each conversation a list of events
 that turns append to; two stores stand for two workers (or replicas) sharing the Redis."""
 import asyncio
 import json
@@ -6,9 +6,9 @@ import json
 import pytest
 from rasa.shared.core.events import UserUttered
 
-from api.redis_tracker_store import RedisEventTrackerStore
-from api.stores import redis_options
-from bench.processes import redis_server_binary, start_redis
+from bot.engine.redis_tracker_store import RedisEventTrackerStore
+from bot.engine.stores import redis_options
+from tooling.bench.processes import redis_server_binary, start_redis
 from tests.support import said, save_two_sessions
 
 
@@ -139,9 +139,9 @@ def test_the_sweeper_outlives_a_lost_redis(caplog):
     import time
 
     from api.main import sweep_expired
-    from api.processes import free_port
-    from api.redis_tracker_store import Kept
-    from api.stores import Stores
+    from bot.runtime.processes import free_port
+    from bot.engine.redis_tracker_store import Kept
+    from bot.engine.stores import Stores
 
     lost = new_store(f"redis://127.0.0.1:{free_port()}/0")
     lost.kept["r-14"] = Kept(tracker=None, events=(), first="", used=time.monotonic())
@@ -159,8 +159,8 @@ def test_the_sweeper_outlives_a_lost_redis(caplog):
 
 
 def test_the_store_cost_benchmark_runs_every_store_at_every_length(redis_url):
-    """bench/store_cost.py (its figures are in the README, not asserted here)."""
-    from bench.store_cost import LENGTHS, measure
+    """tooling/bench/store_cost.py (its figures are in docs/performance.md, not asserted here)."""
+    from tooling.bench.store_cost import LENGTHS, measure
 
     results = asyncio.run(measure(redis_url, reps=1))
     assert list(results) == list(LENGTHS)

@@ -1,11 +1,11 @@
-"""Issue 13 item 5: the reply crosses the process boundary once, as data, and the API returns it
+"""The reply crosses the process boundary once, as data, and the API returns it
 as it is (no rebuilding from the texts and card ids, no cards made again)."""
 import copy
 
 from api.assistant import Assistant
 from actions.signpost import ActionSignpost
-from bot.directory import CARD_FIELDS
-from bot.replies import PAYLOAD_KEY
+from bot.domain.directory import CARD_FIELDS
+from bot.domain.replies import PAYLOAD_KEY
 from tests.test_actions import run, tracker
 
 FIELDS = ("topic", "urgent", "messages", "services")
@@ -13,8 +13,8 @@ FIELDS = ("topic", "urgent", "messages", "services")
 
 def sent_by_action(intent="sextortion"):
     """What the action server sends for a turn, in the form Rasa's output channel hands it on."""
-    _, payload, _, messages = run(ActionSignpost(), tracker(intent, {"audience": "parent"}, safety_urgent=True))
-    return payload, [{"recipient_id": "s", **m} for m in messages]
+    _, payload, _, _ = run(ActionSignpost(), tracker(intent, {"audience": "parent"}, safety_urgent=True))
+    return payload, [{"recipient_id": "s", "custom": {PAYLOAD_KEY: payload}}]
 
 
 def test_the_action_sends_the_whole_reply_as_data():
@@ -79,7 +79,7 @@ def test_card_fields_and_audiences_are_defined_once():
     from typing import get_args
 
     from api.schemas import Audience, ServiceCard
-    from bot import directory, taxonomy
+    from bot.domain import directory, taxonomy
 
     assert tuple(ServiceCard.__fields__) == directory.CARD_FIELDS
     assert get_args(Audience) == taxonomy.AUDIENCES
@@ -88,3 +88,18 @@ def test_card_fields_and_audiences_are_defined_once():
     assert [taxonomy.audience_of_intent(taxonomy.audience_intent(a)) for a in taxonomy.AUDIENCES] == list(taxonomy.AUDIENCES)
     payload, _ = sent_by_action()
     assert all(tuple(card) == directory.CARD_FIELDS for card in payload["services"])
+
+
+
+def test_the_action_sends_its_reply_once_only_as_data():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.dispatch import send
+    from bot.domain import replies
+
+    dispatcher = CollectingDispatcher()
+    reply = replies.signpost("bullying", "young_person", False)
+    send(dispatcher, reply)
+    assert len(dispatcher.messages) == 1 and set(dispatcher.messages[0]["custom"]) == {PAYLOAD_KEY}
+    assert dispatcher.messages[0]["custom"][PAYLOAD_KEY]["messages"] == reply.payload()["messages"]
+    assert not dispatcher.messages[0].get("text")

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from bot.risk_model import load_examples
-from evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
-from evaluation.risk_eval import HARD_NEGATIVE_KINDS, HELDOUT_RISK_DIR, TRAINING_DIR
+from bot.nlu.risk_model import load_examples
+from tooling.evaluation.heldout_data import load_heldout, load_heldout_long, load_redteam
+from tooling.evaluation.risk_eval import HARD_NEGATIVE_KINDS, HELDOUT_RISK_DIR, TRAINING_DIR
 
 URGENT_KINDS = {"suicide_self_harm_now", "overdose_injury_now", "sextortion_in_progress", "meeting_planned",
                 "age_gap_abuse", "trust_abuse", "abuse_ongoing", "violence_threat", "missing_now", "danger_now"}

@@ -1,11 +1,11 @@
-"""The facts the risk step reads from a message (bot/risk/facts.py), on made-up messages."""
+"""The facts the risk step reads from a message (bot/nlu/risk/facts.py), on made-up messages."""
 import json
 import time
 
 import pytest
 
-from bot.risk.facts import Facts, merge, read_facts
-from bot.safety_net import normalise
+from bot.nlu.risk.facts import Facts, merge, read_facts
+from bot.nlu.safety_net import normalise
 
 WRITER_AGE = [
     ("im 14 and dunno what to do", 14),
@@ -517,12 +517,14 @@ def test_reading_is_deterministic_and_fast():
             "my pal says tell a teacher but im scared they will phone my mum and she will go mental")
     assert 95 <= len(text.split()) <= 105
     assert read_facts(text) == read_facts(text)
-    best = min(_time_per_read(text) for _ in range(5))  # the best batch: robust to a busy machine
-    assert best < 0.002
+    # CPU time, not wall time: a shared machine's load must not fail it. A guard against a
+    # reader gone quadratic (about 1 ms now), not a performance figure (that is make bench's).
+    best = min(_time_per_read(text) for _ in range(5))
+    assert best < 0.01
 
 
 def _time_per_read(text: str, n: int = 20) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(n):
         read_facts(text)
-    return (time.perf_counter() - start) / n
+    return (time.process_time() - start) / n

@@ -1,12 +1,12 @@
-"""Issue 18: the signed safeguarding rules (bot/risk/rules.yml), one test each, on facts built
+"""Issue 18: the signed safeguarding rules (bot/nlu/risk/rules.yml), one test each, on facts built
 by hand (the facts reader has its own tests), and how the risk step combines rules, the safety
-net and the model's score (bot/risk/assess.py). No model needed."""
+net and the model's score (bot/nlu/risk/assess.py). No model needed."""
 import pytest
 
-from bot.risk import rules
-from bot.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, assess, with_conversation
-from bot.risk.facts import Facts
-from bot.safety_net import SafetyResult
+from bot.nlu.risk import rules
+from bot.nlu.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, assess, with_conversation
+from bot.nlu.risk.facts import Facts
+from bot.nlu.safety_net import SafetyResult
 
 F = frozenset
 NO_NET = SafetyResult(urgent=False)
@@ -223,8 +223,8 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     ("i don\u2019t want to live anymore. ive been clean for a year though", False),
 ])
 def test_lowering_is_read_where_it_is_said(text, lowered):
-    from bot.risk.facts import read_facts
-    from bot.safety_net import shared_safety_net
+    from bot.nlu.risk.facts import read_facts
+    from bot.nlu.safety_net import shared_safety_net
 
     net = shared_safety_net().check(text)
     assert net.urgent, text

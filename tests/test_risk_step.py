@@ -3,7 +3,7 @@ with the trained model and the real action server. Minimal pairs: the same worry
 and once not, written for these tests (never taken from the evaluation sets)."""
 import pytest
 
-from bot.risk_component import RISK_KEY
+from bot.nlu.risk_component import RISK_KEY
 
 URGENT_PAIRS = [
     # (urgent, not urgent): one fact apart

@@ -1,7 +1,7 @@
 """Issue 11: safeguarding content a school can sign off.
 
 Corrections 1-6, the missing routes and the age rules, checked on the replies themselves
-(bot/replies.py builds them as data, with no model) and, for a few, through the real API.
+(bot/domain/replies.py builds them as data, with no model) and, for a few, through the real API.
 """
 import re
 from itertools import product
@@ -9,9 +9,9 @@ from itertools import product
 import pytest
 
 from actions.signpost import ActionSignpost
-from bot import content, directory, replies
-from bot.context_cues import shared_context_cues
-from bot.taxonomy import ADULT_AUDIENCES, AUDIENCES
+from bot.domain import content, directory, replies
+from bot.nlu.context_cues import shared_context_cues
+from bot.domain.taxonomy import ADULT_AUDIENCES, AUDIENCES
 from tests.test_actions import run, tracker
 
 INTENTS = content.guidance_intents() + ["danger"] + content.situations()
@@ -168,7 +168,7 @@ def test_urgent_steps_exist_for_every_danger_and_audience():
     import yaml
     from bot import BOT_DIR
 
-    categories = yaml.safe_load((BOT_DIR / "safety_patterns.yml").read_text())["categories"]
+    categories = yaml.safe_load((BOT_DIR / "nlu" / "safety_patterns.yml").read_text())["categories"]
     steps = content._file("urgent_steps")
     for name in categories:
         if name == "dangerous_challenge":
@@ -357,7 +357,7 @@ def test_breathing_space_and_victim_support_where_the_reference_puts_them():
 
 def test_api_guard_and_degraded_path_use_the_stated_age():
     from api.assistant import Assistant
-    from bot.risk.assess import Risk
+    from bot.nlu.risk.assess import Risk
 
     reply = replies.small_talk("greet")
     guarded = Assistant._ensure_emergency(reply.payload(), Risk(level="serious"), None, 20)

@@ -1,7 +1,7 @@
 """The deterministic safety net, on its own (no classifier)."""
 import pytest
 
-from bot.safety_net import shared_safety_net
+from bot.nlu.safety_net import shared_safety_net
 
 FLAGGED = [
     ("kms", "suicide_self_harm"),

@@ -17,9 +17,9 @@ import pytest
 import redis
 
 from api.sessions import SessionIds
-from api.settings import Settings
-from api.stores import KEY_PREFIX, build_stores, expiry_seconds, redis_options
-from bench.processes import MODEL, cpu_seconds, redis_server_binary, start_api, start_redis
+from bot.runtime.settings import Settings
+from bot.engine.stores import KEY_PREFIX, build_stores, expiry_seconds, redis_options
+from tooling.bench.processes import MODEL, cpu_seconds, redis_server_binary, start_api, start_redis
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def services(reply: dict) -> list:
 
 
 def stored(red: redis.Redis, session_id: str) -> list:
-    """The conversation's events as Redis holds them (api/redis_tracker_store.py: a list)."""
+    """The conversation's events as Redis holds them (bot/engine/redis_tracker_store.py: a list)."""
     events = red.lrange(tracker_key(session_id), 0, -1)
     assert events, "the conversation is not in Redis"
     return events
@@ -117,7 +117,7 @@ def test_expiry_is_whole_seconds():
 def test_embedded_default_needs_no_redis():
     from rasa.core.lock_store import InMemoryLockStore
 
-    from api.tracker_store import ExpiringInMemoryTrackerStore
+    from bot.engine.tracker_store import ExpiringInMemoryTrackerStore
 
     stores = build_stores(Settings(redis_url=None))
     assert isinstance(stores.tracker_store, ExpiringInMemoryTrackerStore)
@@ -254,7 +254,7 @@ def test_idle_conversation_expires_from_redis(cluster):
 
 def test_rate_limits_let_messages_through_when_redis_is_unreachable():
     from api.ratelimit import RateLimits
-    from api.processes import free_port
+    from bot.runtime.processes import free_port
 
     limits = RateLimits(Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limit_per_session=1))
     started = time.monotonic()
@@ -300,7 +300,7 @@ def test_a_turn_makes_few_redis_round_trips(cluster):
 def test_the_turn_lock_waits_for_the_turn_before_and_expires(cluster):
     from rasa.core.lock_store import LockError
 
-    from api.lock_store import RedisTurnLockStore
+    from bot.engine.lock_store import RedisTurnLockStore
 
     store = RedisTurnLockStore(key_prefix=KEY_PREFIX, **redis_options(cluster["redis_service"].url))
     order = []

@@ -2,7 +2,7 @@
 import pytest
 from pydantic import ValidationError
 
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 SCHOOL = "https://school.example.org"
 

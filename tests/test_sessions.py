@@ -6,7 +6,7 @@ import pytest
 
 from api.main import create_app
 from api.sessions import SessionIds
-from api.settings import Settings
+from bot.runtime.settings import Settings
 
 
 def test_an_invented_session_id_starts_a_new_session(client, chat):

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from bot import content, content_cases, content_report, replies, signoff
+from bot.domain import content, replies
+from tooling.content_review import cases as content_cases, report as content_report, signoff
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import yaml
 
 from api import http_protocol
 from api.main import create_app
-from api.settings import Settings
+from bot.runtime.settings import Settings
 from bot import ROOT
 from tests.live import live_server
 

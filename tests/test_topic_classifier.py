@@ -1,4 +1,4 @@
-"""bot/topic_classifier.py: the per-message shortcut scores exactly as the matrix path that
+"""bot/nlu/topic_classifier.py: the per-message shortcut scores exactly as the matrix path that
 training uses (binarised, L2-normalised n-grams beside the sentence vector)."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.topic_classifier import _combined, _features, _Linear
+from bot.nlu.topic_classifier import _combined, _features, _Linear
 
 VOCAB, DIM, CLASSES = 300, 16, 5
 

@@ -54,7 +54,7 @@ def test_topic_cases_are_not_training_examples():
 
 
 def test_every_topic_has_three_cases():
-    from bot.taxonomy import topic_ids
+    from bot.domain.taxonomy import topic_ids
 
     counts = {t: sum(1 for _, topic, *_ in CASES if topic == t) for t in topic_ids()}
     assert all(n >= 3 for n in counts.values()), counts
@@ -69,7 +69,7 @@ def test_message_gets_topic_and_service(chat, message, topic, service, audience)
 
 
 def test_api_serves_the_topic_buttons_with_the_labels_of_topics_yml(client):
-    from bot import replies
+    from bot.domain import replies
 
     topics = yaml.safe_load((ROOT / "bot" / "topics.yml").read_text(encoding="utf-8"))["topics"]
     buttons = client.get("/api/v1/topics").json()["buttons"]

@@ -1,4 +1,4 @@
-"""api/tracker_store.py: the embedded store keeps the tracker object between turns, and a turn
+"""bot/engine/tracker_store.py: the embedded store keeps the tracker object between turns, and a turn
 that failed before saving leaves no trace in the next one."""
 import asyncio
 import json
@@ -6,7 +6,7 @@ import time
 
 from rasa.shared.core.events import UserUttered
 
-from api.tracker_store import ExpiringInMemoryTrackerStore
+from bot.engine.tracker_store import ExpiringInMemoryTrackerStore
 from tests.support import said, save_two_sessions
 
 

@@ -1,7 +1,7 @@
 """Urgent messages put the emergency route first, every time; ordinary ones do not."""
 import pytest
 
-from bot.taxonomy import ADULT_AUDIENCES
+from bot.domain.taxonomy import ADULT_AUDIENCES
 
 URGENT = [
     "i want to kill myself",
@@ -73,3 +73,11 @@ def test_ordinary_message_is_not_urgent(chat, message):
     reply = chat(message)
     assert reply["urgent"] is False
     assert "999" not in reply["messages"][0]["text"]
+
+
+@pytest.mark.parametrize("message", ["i want to k\u200bms", "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ",
+                                     "he's out\u200bside my house right now and wont leave"])
+def test_a_danger_hidden_by_invisible_or_full_width_characters_still_leads_with_999(chat, message):
+    reply = chat(message)
+    assert reply["urgent"] is True
+    assert "999" in reply["messages"][0]["text"]

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from api.routes.pages import FRAME_PATH, WIDGET_VERSION
 from api.security import GatewayMiddleware
-from api.settings import Settings
+from bot.runtime.settings import Settings
 from bot import ROOT
 
 SCHOOL = "https://school.example.org"  # the allowed origin of the shared test client (tests/conftest.py)

@@ -67,8 +67,15 @@ def test_frozen_file_is_a_widget_the_repository_served_and_never_changed(version
     assert matches, f"{path} is not byte for byte any api/static/widget.js in git history"
     # Committed frozen copies (if any yet: a new freeze is checked before its commit) are the same bytes.
     for commit in git("log", "--format=%H", "--diff-filter=AM", "--", path).split():
-        assert git("show", f"{commit.decode()}:{path}") == source or commit in _before_last_removal(path), \
+        assert (git("show", f"{commit.decode()}:{path}") == source or commit in _before_last_removal(path)
+                or commit.decode() in SLIPS_RESTORED), \
             f"{path} was changed in {commit.decode()[:10]}"
+
+
+# Commits that changed a frozen file by mistake, restored byte for byte by the next commit (the
+# folder restructure rewrote a path in a comment of 1.1.0). No school was served those bytes
+# from a release; each entry needs the restoring commit beside it.
+SLIPS_RESTORED = {"25d8c2a0e7391b4210cb6584cb30da7f8391c867"}  # restored in the next commit
 
 
 def _before_last_removal(path: str):

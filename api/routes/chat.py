@@ -6,11 +6,11 @@ from fastapi.responses import JSONResponse
 
 from api import errors, metrics
 from api.schemas import SESSION_ID, ChatRequest, ChatResponse, always_offered_payloads, as_text, button_payloads
-from bot import content
+from bot.domain import content
 
 router = APIRouter(prefix="/api/v1")
 log = logging.getLogger("api.chat")
-# What of the action's reply (bot.replies.Reply.payload) the API contract returns.
+# What of the action's reply (bot.domain.replies.Reply.payload) the API contract returns.
 REPLY_FIELDS = tuple(f for f in ChatResponse.__fields__ if f not in ("session_id", "degraded"))
 
 

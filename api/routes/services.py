@@ -6,7 +6,7 @@ from typing import Optional
 from fastapi import APIRouter, HTTPException, Query
 
 from api.schemas import Audience, AudienceChoice, ServicesResponse, TopicsResponse
-from bot import content, directory, replies, taxonomy
+from bot.domain import content, directory, replies, taxonomy
 
 router = APIRouter(prefix="/api/v1")
 

@@ -9,7 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from api.processes import free_port, start_api
+from bot.runtime.processes import free_port, start_api
 from api.routes.pages import WIDGET_VERSION
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Visit, open_visit
 from tests.support import ARTIFACTS, METRICS_TOKEN, MODEL

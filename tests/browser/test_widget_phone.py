@@ -13,11 +13,11 @@ import yaml
 from playwright.sync_api import expect
 
 from api.routes.pages import WIDGET_VERSION
-from bot import ROOT, content
+from bot import ROOT
+from bot.domain import content
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, open_visit
-from tests.browser.test_widget import (FRAME, FRAME_JS, LAUNCHER, REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, chat,
-                                       in_chat, message_box, on_page_storage, open_chat, open_panel, press, send,
-                                       stored)
+from tests.browser.test_widget import (FRAME, LAUNCHER, REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, chat, in_chat,
+                                       message_box, open_chat, open_panel, press, send, stored)
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,96 @@
+"""The deterministic safety net: spaCy matchers that flag urgent messages.
+
+It runs on every message inside the Rasa NLU pipeline (bot/nlu/safety_component.py) and again in
+the API's degraded path, independent of the classifier. Patterns live in safety_patterns.yml.
+"""
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+
+
+from bot.nlu.spacy_pipeline import build_nlp
+
+PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+_REPEATS = re.compile(r"(\w)\1{2,}")  # "pleaseee" -> "pleasee": keeps doubles, trims shouting
+# A word just before a hit that negates it ("doesn't hit me", "never hit me", "not hurting").
+_NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "wasnt", "hasnt",
+              "havent", "hadnt", "aint", "nae"}
+_NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    urgent: bool
+    categories: Tuple[str, ...] = ()
+    intent: Optional[str] = None  # the intent of the first category that matched
+    matches: Tuple[str, ...] = field(default=(), compare=False)
+
+    def as_dict(self) -> Dict:
+        return {"urgent": self.urgent, "categories": list(self.categories), "intent": self.intent}
+
+
+def normalise(text: str) -> str:
+    text = text.translate(_QUOTES).lower()
+    text = _REPEATS.sub(r"\1\1", text)
+    return " ".join(text.split())
+
+
+class SafetyNet:
+    def __init__(self, patterns_file: Path = PATTERNS_FILE, nlp=None):
+        self.nlp = nlp or build_nlp()
+        with open(patterns_file, encoding="utf-8") as f:
+            config = yaml.safe_load(f)["categories"]
+        self.order: List[str] = list(config)
+        self.intents = {name: c.get("intent") for name, c in config.items()}
+        self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
+        self.negatable = {name for name, c in config.items() if c.get("negatable")}
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.lemmas = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        self.tokens = Matcher(self.nlp.vocab)
+        for name, c in config.items():
+            if c.get("phrases"):
+                self.phrases.add(name, list(self.nlp.tokenizer.pipe(map(normalise, c["phrases"]))))
+            if c.get("lemma_phrases"):
+                self.lemmas.add(name, list(self.nlp.pipe(map(normalise, c["lemma_phrases"]))))
+            if c.get("patterns"):
+                self.tokens.add(name, c["patterns"])
+
+    def check(self, text: str) -> SafetyResult:
+        doc = self.nlp(normalise(text or ""))
+        hits = []
+        for matcher in (self.phrases, self.lemmas, self.tokens):
+            for match_id, start, end in matcher(doc):
+                name = self.nlp.vocab.strings[match_id]
+                following = doc[end].lower_ if end < len(doc) else ""
+                if following in self.blockers[name]:
+                    continue
+                if name in self.negatable and _negated(doc, start):
+                    continue
+                hits.append((name, doc[start:end].text))
+        if not hits:
+            return SafetyResult(urgent=False)
+        categories = tuple(n for n in self.order if any(h[0] == n for h in hits))
+        return SafetyResult(
+            urgent=True,
+            categories=categories,
+            intent=self.intents[categories[0]],
+            matches=tuple(sorted({h[1] for h in hits})),
+        )
+
+
+def _negated(doc, start: int) -> bool:
+    if start == 0 or doc[start - 1].lower_ not in _NEGATIONS:
+        return False
+    return not (doc[start - 1].lower_ in ("n't", "nt") and start > 1 and doc[start - 2].lower_ in _NOT_NEGATING)
+
+
+@lru_cache(maxsize=1)
+def shared_safety_net() -> SafetyNet:
+    """One net per process: building it loads the lemma tables (about a second)."""
+    return SafetyNet()

@@ -1,1 +1,0 @@
-"""The risk step: who is in danger, how soon, and how sure we are. Pure Python and data (no Rasa, no HTTP): facts.py reads the facts from the words, rules.py applies the safeguarding rules in rules.yml, assess.py combines them with the learned model's score."""

@@ -1,2 +1,0 @@
-"""Measuring the trained assistant: `python -m evaluation.evaluate` (`make eval`) on the held-out
-and red-team sets in tests/ (kept out of training), and their loader."""
