@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, metrics
+from api.routes.pages import FRAME_PATH
 from bot.runtime import logging_setup
 from bot.runtime.settings import Settings
 
@@ -20,8 +21,10 @@ _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-
                    r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 
 
-def content_security_policy(origins: Iterable[str]) -> str:
-    ancestors = " ".join(["'self'", *[o for o in origins if o != "*"]])
+def content_security_policy(origins: Iterable[str], any_ancestor: bool = False) -> str:
+    """`frame-ancestors`: this origin and the listed school origins. `any_ancestor` (only for the
+    widget's chat frame, and only with the development wildcard origin): any site may show it."""
+    ancestors = "*" if any_ancestor else " ".join(["'self'", *[o for o in origins if o != "*"]])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -71,6 +74,9 @@ class GatewayMiddleware:
         self.settings = settings
         self.csp = content_security_policy(settings.cors_origins)
         self.any_origin = "*" in settings.cors_origins
+        # The widget's chat frame (api/routes/pages.py) is shown inside the school sites listed in
+        # SIGNPOST_CORS_ORIGINS, as every page here is; with the development wildcard, in any site.
+        self.frame_csp = content_security_policy(settings.cors_origins, any_ancestor=self.any_origin)
 
     def origin_allowed(self, request: Request) -> bool:
         """CORS only protects browsers; the server refuses unlisted origins itself."""
@@ -133,8 +139,8 @@ class GatewayMiddleware:
     def add_headers(self, request: Request, headers: MutableHeaders) -> None:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
-        headers["Content-Security-Policy"] = self.csp
-        headers["X-Request-ID"] = request.state.request_id
         path = request.scope.get("path", "")  # not request.url: it parses the Host header
+        headers["Content-Security-Policy"] = self.frame_csp if FRAME_PATH.match(path) else self.csp
+        headers["X-Request-ID"] = request.state.request_id
         if path.startswith("/api/") or path in ("/healthz", "/readyz", "/metrics"):
             headers["Cache-Control"] = "no-store"

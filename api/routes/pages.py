@@ -6,9 +6,18 @@ The widget is served at two addresses:
   page without them choosing to move.
 - `/widget.js`: the latest version, cached briefly. Handy for trying the widget out.
 
+From 1.3.0 widget.js is only the launcher: the chat runs in a frame served
+from this origin, `/widget/<version>/frame` (frame.html, with frame.js and frame.css beside it),
+so the conversation and its session id live in this origin's storage, out of reach of the
+school page's scripts. The frame page may be shown only inside the school sites of
+SIGNPOST_CORS_ORIGINS (its Content-Security-Policy `frame-ancestors`, api/security.py).
+
 Releasing a new version: copy the current api/static/widget.js to
 api/static/widget/<old version>/widget.js (frozen, byte for byte), then change the widget and
-bump WIDGET_VERSION here and VERSION in widget.js together (a test checks they match).
+bump WIDGET_VERSION here and VERSION in widget.js and frame.js together (a test checks they
+match). Only the served version has a frame so far; a frozen launcher of 1.3.0 or later needs
+its frame frozen with it (frame.html, frame.js, frame.css under the same folder), served by
+`widget_frame_file` below.
 """
 import re
 from pathlib import Path
@@ -21,6 +30,10 @@ WIDGET = STATIC / "widget.js"
 FROZEN_WIDGETS = STATIC / "widget"
 WIDGET_VERSION = "1.3.0"
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+# The chat's frame (served version only): its page, script and stylesheet.
+FRAME_PAGE = STATIC / "frame.html"
+FRAME_FILES = {"frame.js": "application/javascript; charset=utf-8", "frame.css": "text/css; charset=utf-8"}
+FRAME_PATH = re.compile(r"^/widget/\d+\.\d+\.\d+/frame$")  # api/security.py: who may show it
 
 JAVASCRIPT = "application/javascript; charset=utf-8"
 PINNED_CACHE = "public, max-age=31536000, immutable"
@@ -78,3 +91,26 @@ async def widget_pinned(version: str):
         if frozen.is_file():
             return _script(frozen, PINNED_CACHE)
     raise HTTPException(404, f"Widget version {version!r} does not exist. The current version is {WIDGET_VERSION}.")
+
+
+def _frame_version(version: str) -> None:
+    if version != WIDGET_VERSION:
+        raise HTTPException(404, f"Widget version {version!r} has no chat frame. The current version is {WIDGET_VERSION}.")
+
+
+@router.api_route("/widget/{version}/frame", methods=["GET", "HEAD"])
+async def widget_frame(version: str):
+    """The chat, for the launcher's <iframe>. Revalidated each time (its page is tiny; its
+    frame-ancestors header follows the settings); nothing in it is about the person: the
+    conversation is drawn by frame.js from this origin's sessionStorage."""
+    _frame_version(version)
+    return FileResponse(FRAME_PAGE, media_type="text/html; charset=utf-8", headers={"Cache-Control": PAGE_CACHE})
+
+
+@router.api_route("/widget/{version}/{name}", methods=["GET", "HEAD"])
+async def widget_frame_file(version: str, name: str):
+    """frame.js and frame.css of the served version: pinned like the launcher (immutable)."""
+    _frame_version(version)
+    if name not in FRAME_FILES:
+        raise HTTPException(404, f"No widget file {name!r}.")
+    return FileResponse(STATIC / name, media_type=FRAME_FILES[name], headers={"Cache-Control": PINNED_CACHE})

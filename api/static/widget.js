@@ -1,22 +1,29 @@
-/*! Online safety signposting widget 1.3.0 (issues 5, 11, 12, 13, 20, 24).
+/*! Online safety signposting widget 1.3.0.
  * One tag on a school page (example.com stands for the assistant's own host):
- *   <script src="https://example.com/widget/1.2.0/widget.js" defer
+ *   <script src="https://example.com/widget/1.3.0/widget.js" defer
  *           data-school-name="..." data-school-contact="..." data-school-contact-how="..."></script>
  * All data- attributes are optional: data-audience (who is asking: an audience id the API lists),
  * data-accent (#rrggbb), data-position (right | left), data-school-name, data-school-contact,
- * data-school-contact-how, data-school-contact-phone, data-school-contact-url (https only),
- * data-exit-url (where "Exit this page" goes; default BBC Weather).
- * Plain JavaScript, no framework, no third-party requests. The UI lives in a Shadow DOM
- * styled by a constructed stylesheet, so it works under a strict Content-Security-Policy
- * (script-src 'self'; style-src 'self'). Every string from the server or the user is set
- * with textContent / createTextNode: nothing is ever parsed as HTML.
- * 1.2.0 (issue 20): made for a phone in a hurry. Urgent replies open with big 999 and helpline
- * buttons; the widget's own failure replies always give tappable numbers; the quick exit also
- * wipes a page restored from the back/forward cache; a short first screen; real lists; one
- * announcement per message; old buttons leave the Tab order; "End chat" forgets.
- * 1.3.0 (issue 24): when a service's call, text or website link is opened, the widget tells the
- * server so, once per conversation, with no body (POST /api/v1/sessions/<id>/opened): a school's
- * insights count "a service card was opened", never which one or when.
+ * data-school-contact-how (and data-school-contact-how-<audience id>), data-school-contact-phone,
+ * data-school-contact-url (https only), data-exit-url (where "Exit this page" goes; default BBC Weather).
+ *
+ * 1.3.0: this script is only the launcher. On the school's page it draws "Exit this page" and
+ * the launcher button, and loads the chat in an <iframe> from the assistant's own origin
+ * (/widget/1.3.0/frame: frame.html, frame.js, which talks to /api/v1/chat there). What the
+ * person types, the replies and the session id live only in that frame and in that origin's
+ * sessionStorage: the school's page, and every other script on it (analytics, plug-ins),
+ * cannot read them (the same-origin policy). This script keeps nothing in any storage, and
+ * removes what an earlier version (1.2.0 and before) left in the page's sessionStorage.
+ * When a service's call, text or website link is opened in the chat, the frame tells the server
+ * once per conversation, with no body (POST /api/v1/sessions/<id>/opened), for a school's insights.
+ * The frame and this script exchange fixed messages that carry no text (ready, state, open,
+ * close, exit, exited), each checked for its window and origin.
+ * The quick exit still leaves the school's page at once: the page is hidden in the same moment,
+ * the frame forgets the conversation (storage and server) and says so, and the page is replaced
+ * by the exit page (after at most EXIT_WAIT_MS if the frame does not answer).
+ * Plain JavaScript, no framework, no third-party requests. Its UI lives in a Shadow DOM styled
+ * by a constructed stylesheet, so it works under a strict Content-Security-Policy (the school
+ * adds the assistant's origin to script-src and frame-src). Text is set with textContent only.
  */
 (function () {
   "use strict";
@@ -28,29 +35,25 @@
   var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   var cfg = (script && script.dataset) || {};
   var API = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var FRAME = API + "/widget/" + VERSION + "/frame";
   var DEFAULT_EXIT = "https://www.bbc.com/weather";
-  var STORE_KEY = "signpost-chat:v1";
-  var EXPIRY_MS = 30 * 60 * 1000; // the server forgets a conversation after 30 idle minutes
-  var MAX_ENTRIES = 80;
-  var SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
-  // The server gives a slow turn its degraded reply after 10 s (SIGNPOST_TURN_TIMEOUT_SECONDS);
-  // past this, the widget stops waiting and gives its own failure reply with the numbers.
-  var TURN_TIMEOUT_MS = 20000;
+  // The frame says "ready" as it starts. Without it READY_WAIT_MS after the frame has loaded
+  // (or LOAD_WAIT_MS in all), it did not start: the assistant is down, or this site is not
+  // one it may be shown on. Then this script's own panel gives the numbers.
+  var READY_WAIT_MS = 3000;
+  var LOAD_WAIT_MS = 15000;
+  // How long the quick exit waits for the frame to say it has forgotten the conversation
+  // before it leaves anyway (the page is hidden meanwhile).
+  var EXIT_WAIT_MS = 250;
   // The setting a school's origin must be added to (api/settings.py: cors_origins).
   var ORIGINS_SETTING = "SIGNPOST_CORS_ORIGINS";
-  // The numbers the widget gives when the service cannot answer (down, slow, refused, rate
-  // limited): then nothing can be asked of the API, so they are written here. Each must match
-  // bot/services.yml (emergency_999, childline, samaritans): tests/browser/test_widget_phone.py.
+  // The numbers given when the chat cannot load. Each must match bot/services.yml
+  // (emergency_999, childline, samaritans): tests/browser/test_widget_phone.py.
   var EMERGENCY = { id: "emergency_999", name: "999", phone: "999" };
   var HELPLINES = [
     { id: "childline", name: "Childline", phone: "0800 1111", who: "under 19" },
     { id: "samaritans", name: "Samaritans", phone: "116 123", who: "any age" }
   ];
-
-  // The topic buttons offered before anything is sent, and the audiences (who may be asking),
-  // come from the API (GET /api/v1/topics, from bot/topics.yml), fetched once per page; none are
-  // written here.
-  var fromApi = null;
 
   function clean(value, max) {
     return typeof value === "string" ? value.replace(/\s+/g, " ").trim().slice(0, max || 300) : "";
@@ -65,16 +68,41 @@
   }
 
   var config = {
-    audience: clean(cfg.audience, 40) || null, // checked against the API's audiences before it is sent
     left: cfg.position === "left",
     accent: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(cfg.accent || "") ? cfg.accent : "#1d4f91",
-    schoolName: clean(cfg.schoolName, 120),
-    contact: clean(cfg.schoolContact, 200),
-    contactHow: clean(cfg.schoolContactHow, 400),
-    contactPhone: clean(cfg.schoolContactPhone, 40),
-    contactUrl: clean(cfg.schoolContactUrl, 500),
     exitUrl: exitUrl(cfg.exitUrl || DEFAULT_EXIT)
   };
+
+  // What the chat needs from the tag goes in the frame URL's fragment, which is never sent to
+  // any server: the school's own settings, never anything about the person.
+  function frameUrl() {
+    var p = new URLSearchParams();
+    p.set("host", location.origin);
+    p.set("accent", config.accent);
+    [["audience", "audience", 40], ["school-name", "schoolName", 120], ["school-contact", "schoolContact", 200],
+      ["school-contact-how", "schoolContactHow", 400], ["school-contact-phone", "schoolContactPhone", 40],
+      ["school-contact-url", "schoolContactUrl", 500]].forEach(function (f) {
+      var v = clean(cfg[f[1]], f[2]);
+      if (v) p.set(f[0], v);
+    });
+    // data-school-contact-how-<audience id> (e.g. -parent): the school contact in an adult's words.
+    Object.keys(cfg).forEach(function (k) {
+      var m = /^schoolContactHow(\w+)$/.exec(k);
+      var v = m && clean(cfg[k], 400);
+      if (v) p.set("school-contact-how-" + m[1].charAt(0).toLowerCase() + m[1].slice(1), v);
+    });
+    return FRAME + "#" + p.toString();
+  }
+
+  // An earlier version (1.2.0 and before) kept the conversation in this page's sessionStorage:
+  // it is removed, so nothing of it stays where the page's scripts can read it. (Not on the
+  // assistant's own pages, whose storage is the chat's.)
+  if (API !== location.origin) try {
+    for (var i = sessionStorage.length - 1; i >= 0; i--) {
+      var key = sessionStorage.key(i);
+      if (key && key.indexOf("signpost-chat") === 0) sessionStorage.removeItem(key);
+    }
+  } catch (e) { /* storage blocked: nothing to remove */ }
 
   // Text on the accent colour is white or black, whichever passes 4.5:1.
   function onAccent(hex) {
@@ -88,21 +116,6 @@
     return 1.05 / (L + 0.05) >= 4.5 ? "#ffffff" : "#000000";
   }
 
-  // ---- links: only https:, tel: and sms: are ever made clickable --------------------------
-  function httpsUrl(value) {
-    try {
-      var u = new URL(value);
-      return u.protocol === "https:" ? u : null;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function dialable(value) {
-    var digits = String(value || "").replace(/[\s()-]/g, "");
-    return /^\+?\d{3,15}$/.test(digits) ? digits : null;
-  }
-
   // ---- stylesheet --------------------------------------------------------------------------
   var CSS = [
     ":host{all:initial}",
@@ -110,11 +123,9 @@
     ".root{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1b1b1b}",
     "[hidden]{display:none!important}",
     ".vh{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}",
-    "button,input{font:inherit}",
-    "button{cursor:pointer;min-height:44px;border-radius:6px}",
-    "a,button,input,.log{outline:none}",
+    "button{font:inherit;cursor:pointer;min-height:44px;border-radius:6px}",
+    "a,button{outline:none}",
     ":focus-visible{outline:3px solid #0b0c0c!important;outline-offset:2px;box-shadow:0 0 0 2px #ffdd00}",
-    "input:focus{outline:3px solid #0b0c0c;outline-offset:0;box-shadow:inset 0 0 0 2px #0b0c0c}",
     ".bar{position:fixed;bottom:16px;right:16px;z-index:2147483000;display:flex;flex-wrap:wrap;justify-content:flex-end;align-items:center;gap:8px;max-width:calc(100vw - 32px)}",
     ".left .bar{right:auto;left:16px;justify-content:flex-start}",
     ".exit{background:#b00020;color:#fff;border:2px solid #fff;font-weight:700;padding:6px 14px;box-shadow:0 2px 6px rgba(0,0,0,.35)}",
@@ -122,69 +133,29 @@
     ".launcher{display:flex;align-items:center;gap:8px;background:var(--accent);color:var(--on-accent);border:2px solid #fff;font-weight:700;padding:8px 16px;text-align:left;max-width:17em;box-shadow:0 2px 8px rgba(0,0,0,.35)}",
     ".icon{position:relative;flex:none;width:22px;height:17px;margin-bottom:5px;border-radius:4px;background:currentColor}",
     ".icon::after{content:'';position:absolute;left:4px;bottom:-5px;border-style:solid;border-width:6px 6px 0 0;border-color:currentColor transparent transparent transparent}",
-    ".panel{position:fixed;bottom:16px;right:16px;z-index:2147483001;display:flex;flex-direction:column;width:min(420px,calc(100vw - 32px));height:min(680px,calc(100vh - 32px));background:#fff;border:1px solid #505a5f;border-radius:10px;box-shadow:0 6px 24px rgba(0,0,0,.3);overflow:hidden}",
-    ".left .panel{right:auto;left:16px}",
+    // The chat's frame, and this script's own panel for when the chat cannot load.
+    ".frame,.panel{position:fixed;bottom:16px;right:16px;z-index:2147483001;display:block;width:min(420px,calc(100vw - 32px));height:min(680px,calc(100vh - 32px));margin:0;padding:0;background:#fff;border:1px solid #505a5f;border-radius:10px;box-shadow:0 6px 24px rgba(0,0,0,.3);overflow:hidden;color-scheme:light}",
+    ".panel{display:flex;flex-direction:column}",
+    ".left .frame,.left .panel{right:auto;left:16px}",
     ".head{display:flex;align-items:center;gap:8px;padding:8px;border-bottom:4px solid var(--accent);background:#fff}",
     ".head h2{flex:1;order:1;margin:0;font-size:1.05rem;line-height:1.25}",
-    // First in the Tab order (the quick exit is reached at once) but drawn at the top right:
-    // the top left is where apps put Back, and a mis-tap there must not end anything (Close).
     ".head .exit{order:2}",
     ".head .close{order:0}",
-    "@media (max-width:400px){.head .exit{padding:6px 10px}.head h2{font-size:.95rem}.close{padding:4px 8px}}",
     ".close{background:#fff;color:#1b1b1b;border:2px solid #505a5f;padding:4px 12px}",
     ".close:hover{background:#f3f2f1}",
-    ".log{position:relative;flex:1;min-height:0;overflow-y:auto;padding:12px;overscroll-behavior:contain}",
-    ".log:focus-visible{outline-offset:-3px}",
-    ".msg{margin:0 0 10px;padding:8px 12px;border-radius:8px;white-space:pre-wrap;overflow-wrap:anywhere;max-width:92%}",
-    ".msg p{margin:0 0 6px}",
-    ".msg p:last-child,.msg ul:last-child{margin-bottom:0}",
-    ".msg ul{margin:0 0 6px;padding-left:1.25em;white-space:normal}",
-    ".msg li{margin:0 0 2px}",
-    // A reply's start takes focus on a touch screen only so a screen reader reads from there.
-    ".msg:focus,.msg:focus-visible{outline:none!important;box-shadow:none!important}",
-    ".calls{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 10px}",
-    ".call{flex:1 1 auto;display:flex;flex-direction:column;align-items:center;justify-content:center;min-height:52px;padding:6px 14px;border-radius:8px;font-weight:700;font-size:1.1rem;line-height:1.25;text-align:center;text-decoration:none}",
-    ".call.now{flex:0 1 auto;background:#b00020;color:#fff;border:2px solid #b00020}",
-    ".call.line{background:#fff;color:#1a4480;border:2px solid #1a4480}",
-    ".call small{font-size:.9rem;font-weight:400}",
-    ".fail .links{margin-top:8px}",
-    ".fail .links a{background:#fff;flex-wrap:wrap;column-gap:.3em}",
-    ".links small{font-weight:400}",
-    ".bot{background:#f3f2f1}",
-    ".you{background:#e3ecf8;margin-left:auto;width:fit-content}",
-    ".urgent{background:#fdecea;border-left:6px solid #b00020;font-weight:700}",
-    ".urgent a{color:#1b1b1b;text-decoration:underline;text-underline-offset:2px}",
-    ".card.emergency{border-left:6px solid #b00020}",
-    ".note{background:#fff7d6;border-left:6px solid #6b5200}",
-    ".intro p{margin:0 0 8px}",
-    ".intro p:last-child{margin:0}",
-    ".about{font-size:.95rem}",
-    ".about a{color:#1a4480;font-weight:700}",
-    ".more{background:none;border:0;border-radius:4px;color:#1a4480;text-decoration:underline;text-underline-offset:2px;padding:0 4px;min-height:44px}",
+    ".body{flex:1;min-height:0;overflow-y:auto;padding:12px}",
+    ".note{margin:0 0 10px;padding:8px 12px;border-radius:8px;background:#fff7d6;border-left:6px solid #6b5200}",
+    ".note p{margin:0 0 6px}",
     ".strong{font-weight:700}",
-    ".card{margin:0 0 10px;padding:10px 12px;border:1px solid #b1b4b6;border-radius:8px;background:#fff;overflow-wrap:anywhere}",
-    ".school{border-left:6px solid var(--accent)}",
-    ".card h3{margin:0 0 4px;font-size:1rem;line-height:1.3}",
-    ".card p{margin:0 0 6px}",
-    ".hours{color:#505a5f}",
-    ".links{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}",
-    ".links a{display:inline-flex;align-items:center;min-height:44px;padding:4px 12px;border:2px solid #1a4480;border-radius:6px;color:#1a4480;font-weight:700;text-decoration:underline;text-underline-offset:2px}",
-    ".links a:hover{background:#e3ecf8}",
-    ".choices{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 12px}",
-    ".choice{background:#fff;color:#1a4480;border:2px solid #1a4480;padding:6px 12px;text-align:left}",
-    ".choice:hover{background:#e3ecf8}",
-    ".tools{display:flex;align-items:center;gap:8px;padding:0 8px 0 12px}",
-    ".status{flex:1;margin:0;min-height:1.5em;color:#505a5f;font-size:.9rem}",
-    ".end{background:#fff;color:#1b1b1b;border:2px solid #505a5f;padding:2px 10px;min-height:36px;font-size:.9rem}",
-    ".form{display:flex;gap:8px;padding:8px;border-top:1px solid #b1b4b6}",
-    ".form input{flex:1;min-width:0;min-height:44px;padding:8px 10px;border:2px solid #505a5f;border-radius:6px;color:#1b1b1b;background:#fff}",
-    ".send{background:var(--accent);color:var(--on-accent);border:2px solid var(--accent);font-weight:700;padding:0 16px}",
+    ".links{display:flex;flex-wrap:wrap;gap:8px;margin-top:8px}",
+    ".links a{display:inline-flex;flex-wrap:wrap;column-gap:.3em;align-items:center;min-height:44px;padding:4px 12px;border:2px solid #1a4480;border-radius:6px;background:#fff;color:#1a4480;font-weight:700;text-decoration:underline;text-underline-offset:2px}",
+    ".links small{font-weight:400}",
     ".overlay{position:fixed;top:0;right:0;bottom:0;left:0;z-index:2147483647;display:flex;align-items:center;justify-content:center;background:#fff;color:#1b1b1b;font-size:1.25rem;visibility:visible}",
-    "@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border:0;border-radius:0}.left .panel{left:0}.bar{bottom:8px;right:8px;max-width:calc(100vw - 16px)}.left .bar{left:8px}}",
-    "@media (prefers-reduced-motion:no-preference){.panel{animation:sp-in .18s ease-out}.typing::after{content:'';display:inline-block;width:1.2em;text-align:left;animation:sp-dots 1.2s steps(4) infinite}}",
+    // On a phone the chat is the whole screen.
+    "@media (max-width:480px){.frame,.panel{top:0;left:0;right:auto;bottom:auto;width:100%;height:100%;border:0;border-radius:0}.left .frame,.left .panel{left:0}.bar{bottom:8px;right:8px;max-width:calc(100vw - 16px)}.left .bar{left:8px}.head .exit{padding:6px 10px}.head h2{font-size:.95rem}.close{padding:4px 8px}}",
+    "@media (prefers-reduced-motion:no-preference){.frame,.panel{animation:sp-in .18s ease-out}}",
     "@keyframes sp-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}",
-    "@keyframes sp-dots{0%{content:''}25%{content:'.'}50%{content:'..'}75%{content:'...'}}",
-    "@media (forced-colors:active){.exit,.launcher,.send,.choice,.links a,.call{border:2px solid ButtonText}}"
+    "@media (forced-colors:active){.exit,.launcher,.links a{border:2px solid ButtonText}}"
   ].join("\n");
 
   // ---- DOM helpers (text only) -------------------------------------------------------------
@@ -200,10 +171,6 @@
     return node;
   }
 
-  function hidden(text) {
-    return el("span", "vh", text);
-  }
-
   function button(className, label) {
     var b = el("button", className, label);
     b.type = "button";
@@ -213,44 +180,8 @@
   function link(href, label, extra) {
     var a = el("a", null, label);
     a.href = href;
-    if (extra) a.appendChild(hidden(extra));
+    if (extra) a.appendChild(el("span", "vh", extra));
     return a;
-  }
-
-  // ---- state: memory + sessionStorage (never localStorage) ----------------------------------
-  var state = fresh();
-
-  function fresh() {
-    return { v: 1, sessionId: null, audience: config.audience, open: false, entries: [], t: Date.now() };
-  }
-
-  function load() {
-    try {
-      var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
-      if (!saved || saved.v !== 1 || !Array.isArray(saved.entries)) return;
-      if (Date.now() - saved.t > EXPIRY_MS) return forgetStored();
-      state.sessionId = SESSION_ID.test(saved.sessionId || "") ? saved.sessionId : null;
-      state.audience = typeof saved.audience === "string" ? saved.audience : config.audience;
-      state.open = saved.open === true;
-      state.entries = saved.entries.slice(-MAX_ENTRIES);
-      state.t = saved.t;
-    } catch (e) { /* storage blocked or corrupt: start fresh */ }
-  }
-
-  function save() {
-    state.entries = state.entries.slice(-MAX_ENTRIES);
-    try {
-      sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
-    } catch (e) { /* storage blocked: the chat still works for this page */ }
-  }
-
-  function forgetStored() {
-    try {
-      for (var i = sessionStorage.length - 1; i >= 0; i--) {
-        var key = sessionStorage.key(i);
-        if (key && key.indexOf("signpost-chat") === 0) sessionStorage.removeItem(key);
-      }
-    } catch (e) { /* nothing stored */ }
   }
 
   // ---- build the UI --------------------------------------------------------------------------
@@ -276,173 +207,101 @@
   var launcher = button("launcher");
   launcher.appendChild(attrs(el("span", "icon"), { "aria-hidden": "true" }));
   launcher.appendChild(el("span", null, "Worried about something online?"));
-  attrs(launcher, { "aria-expanded": "false", "aria-controls": "sp-panel" });
+  attrs(launcher, { "aria-expanded": "false", "aria-controls": "sp-frame" });
   bar.appendChild(barExit);
   bar.appendChild(launcher);
 
-  // Open: a non-modal dialog with the quick exit first in its header.
-  var panel = attrs(el("section", "panel"), {
-    id: "sp-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "sp-title", "aria-describedby": "sp-privacy"
+  // Open: the chat, in its frame from the assistant's origin.
+  var frame = attrs(el("iframe", "frame"), {
+    id: "sp-frame", title: "Online safety help", referrerpolicy: "no-referrer"
   });
-  panel.hidden = true;
-  var head = el("div", "head");
-  var headExit = button("exit", "Exit this page");
-  var title = attrs(el("h2", null, "Online safety help"), { id: "sp-title", tabindex: "-1" });
-  var closeBtn = attrs(button("close", "Close"), { "aria-label": "Close chat" });
-  head.appendChild(headExit);
-  head.appendChild(closeBtn);
-  head.appendChild(title);
+  frame.hidden = true;
 
-  // The transcript is a scrollable region, not itself live: with role="log" a screen reader
-  // read a whole reply (text, cards, buttons) at once. Each new message's text is put once
-  // into `announcer` instead, so it is said once, and re-drawing the transcript (another page,
-  // reopening) says nothing again.
-  var log = attrs(el("div", "log"), { role: "region", "aria-label": "Conversation", tabindex: "0" });
-  var announcer = attrs(el("div", "vh"), { "aria-live": "polite" });
-  var tools = el("div", "tools");
-  var status = attrs(el("p", "status"), { role: "status" });
-  // "End chat" forgets (here and on the server); "Close" only hides the panel.
-  var endBtn = button("end", "End chat");
-  endBtn.hidden = true;
-  tools.appendChild(status);
-  tools.appendChild(endBtn);
-  var form = el("form", "form");
-  form.noValidate = true;
-  var label = attrs(el("label", "vh", "Type your message"), { for: "sp-input" });
-  var input = attrs(el("input"), {
-    id: "sp-input", type: "text", maxlength: "1000", autocomplete: "off", spellcheck: "true",
-    placeholder: "Type what's worrying you", enterkeyhint: "send"
+  // This script's own panel, shown only while the chat has not loaded or cannot: fixed text and
+  // the numbers, never anything typed (it has no message box).
+  var fallback = attrs(el("section", "panel"), { role: "dialog", "aria-modal": "false", "aria-labelledby": "sp-fb-title" });
+  fallback.hidden = true;
+  var head = el("div", "head");
+  var fbExit = button("exit", "Exit this page");
+  var fbTitle = attrs(el("h2", null, "Online safety help"), { id: "sp-fb-title", tabindex: "-1" });
+  var fbClose = attrs(button("close", "Close"), { "aria-label": "Close chat" });
+  head.appendChild(fbExit);
+  head.appendChild(fbClose);
+  head.appendChild(fbTitle);
+  var body = el("div", "body");
+  var note = attrs(el("div", "note fail"), { role: "status" });
+  var noteText = el("p");
+  note.appendChild(noteText);
+  note.appendChild(el("p", "strong", "If you need help now:"));
+  var links = el("div", "links");
+  links.appendChild(link("tel:999", "Call 999", " (emergency)"));
+  HELPLINES.forEach(function (h) {
+    var a = links.appendChild(link("tel:" + h.phone.replace(/\s/g, ""), h.name + " " + h.phone));
+    a.appendChild(el("small", null, " (" + h.who + ")"));
   });
-  var sendBtn = el("button", "send", "Send");
-  sendBtn.type = "submit";
-  form.appendChild(label);
-  form.appendChild(input);
-  form.appendChild(sendBtn);
-  panel.appendChild(head);
-  panel.appendChild(log);
-  panel.appendChild(announcer);
-  panel.appendChild(tools);
-  panel.appendChild(form);
+  note.appendChild(links);
+  body.appendChild(note);
+  fallback.appendChild(head);
+  fallback.appendChild(body);
 
   var exitStatus = attrs(el("div", "vh"), { role: "status" }); // triple-Shift countdown
   var overlay = attrs(el("div", "overlay", "Loading."), { role: "alert" });
   overlay.hidden = true;
 
   root.appendChild(bar);
-  root.appendChild(panel);
+  root.appendChild(frame);
+  root.appendChild(fallback);
   root.appendChild(exitStatus);
   root.appendChild(overlay);
   shadow.appendChild(root);
 
-  // ---- rendering -------------------------------------------------------------------------
-  // A touch screen (a phone): no keyboard-only hints, and after sending the keyboard goes down
-  // and focus moves to the new reply, so the reply has the whole screen.
-  function touch() {
-    return !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  // ---- the frame: loading, and the messages it sends -------------------------------------------
+  var ready = false;     // the frame said it has started
+  var failed = null;     // null, "down" or "refused"
+  var waitTimer = null;
+  var pendingFocus = null; // where focus goes when the chat appears after the launcher was pressed
+
+  function post(type, focus) {
+    if (!frame.contentWindow) return;
+    var message = { signpost: VERSION, type: type };
+    if (focus) message.focus = focus;
+    try {
+      frame.contentWindow.postMessage(message, API);
+    } catch (e) { /* the frame is gone */ }
   }
 
-  // The first screen: a greeting, the topics, one line on privacy and 999; the rest on request.
-  function introNode() {
-    var box = el("div", "intro");
-    box.appendChild(el("p", "msg bot", "Hi. What's worrying you online? Pick a topic, or type below."));
-    var privacy = attrs(el("p", "about"), { id: "sp-privacy" });
-    privacy.appendChild(document.createTextNode("You don't need to give your name. In danger now? Call "));
-    privacy.appendChild(link("tel:999", "999"));
-    privacy.appendChild(document.createTextNode(". "));
-    var more = attrs(button("more", "More about this chat"), { "aria-expanded": "false", "aria-controls": "sp-about" });
-    privacy.appendChild(more);
-    box.appendChild(privacy);
-    var about = aboutNode();
-    about.hidden = true;
-    box.appendChild(about);
-    var topics = box.appendChild(choices([], "Topics"));
-    more.addEventListener("click", function () {
-      about.hidden = !about.hidden;
-      more.setAttribute("aria-expanded", String(!about.hidden));
-    });
-    loadFromApi().then(function (api) {
-      if (api.refused) box.replaceChild(failNode({ who: "fail", origin: true }), topics);
-      else if (topics.parentNode) box.replaceChild(choices(api.buttons, "Topics"), topics);
-      retire();
-    });
-    return box;
+  function loadFrame() {
+    ready = false;
+    failed = null;
+    clearTimeout(waitTimer);
+    waitTimer = setTimeout(notStarted, LOAD_WAIT_MS);
+    frame.src = frameUrl();
   }
 
-  function aboutNode() {
-    var box = el("div", "msg bot");
-    box.id = "sp-about";
-    var lines = [
-      "This chat is for young people, parents and carers, and school staff in Scotland who are worried about something online. It tells you what you can do and who can help.",
-      "It is a computer program, not a person. No one watches this chat live.",
-      "You don't need to give your name. Nothing you type is kept after 30 minutes with no new messages." +
-        (config.schoolName ? " What you type goes to this help service, not to " + config.schoolName + "." : "")
-    ];
-    lines.forEach(function (t) { box.appendChild(el("p", null, t)); });
-    box.appendChild(el("p", "strong", "If you are in danger now, call 999."));
-    box.appendChild(el("p", null,
-      "\"Exit this page\"" + (touch() ? "" : " (or pressing Shift 3 times)") + " hides this page and deletes this chat. " +
-      "It does not clear your browser history. To do that, delete your history in your browser's settings, or use a private (incognito) window next time."));
-    return box;
-  }
+  frame.addEventListener("load", function () {
+    if (ready) return;
+    clearTimeout(waitTimer);
+    waitTimer = setTimeout(notStarted, READY_WAIT_MS);
+  });
 
-  function choices(list, heading) {
-    var group = attrs(el("div", "choices"), { role: "group", "aria-label": heading || "Suggested replies" });
-    list.forEach(function (b) {
-      var title = clean(b.title, 120);
-      var payload = typeof b.payload === "string" ? b.payload.slice(0, 200) : "";
-      if (!title || !payload) return;
-      var c = button("choice", title);
-      c.addEventListener("click", function (e) {
-        send(title, title, payload);
-        if (e.detail === 0 && !touch()) input.focus(); // from the keyboard: carry on typing
-      });
-      group.appendChild(c);
-    });
-    return group;
-  }
-
-  // Buttons of earlier turns leave the Tab order (they still work when tapped or clicked): after
-  // one reply, Tab reaches the newest reply's buttons, not 38 stops of old ones.
-  function retire() {
-    var replies = log.querySelectorAll(".reply");
-    var current = replies.length ? replies[replies.length - 1] : log.querySelector(".intro");
-    Array.prototype.forEach.call(log.querySelectorAll(".choice"), function (c) {
-      if (current && current.contains(c)) c.removeAttribute("tabindex");
-      else c.setAttribute("tabindex", "-1");
+  // A browser hides why a frame did not load. If the assistant's origin answers a no-cors
+  // request (its response is opaque, but it came), it is up, and it refused to be shown on this
+  // page's origin (frame-ancestors): the school is not on the allowed origins yet.
+  function notStarted() {
+    if (ready) return;
+    var probe = API === location.origin ? Promise.reject(new Error("same origin")) :
+      fetch(API + "/healthz", { mode: "no-cors", credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store" });
+    probe.then(function () {
+      failed = "refused";
+      sayRefused();
+    }, function () {
+      failed = "down";
+    }).then(function () {
+      if (!ready) drawFallback();
     });
   }
 
-  // {buttons, audiences, refused}; both lists empty when the API cannot be reached within 10
-  // seconds (then asked again next time: a message is sent without an audience meanwhile).
-  function loadFromApi() {
-    function list(v) { return Array.isArray(v) ? v : []; }
-    if (!fromApi) {
-      var controller = "AbortController" in window ? new AbortController() : null;
-      var timer = controller && setTimeout(function () { controller.abort(); }, 10000);
-      fromApi = fetch(API + "/api/v1/topics", {
-        credentials: "omit", referrerPolicy: "no-referrer", signal: controller ? controller.signal : undefined
-      })
-        .then(function (res) { if (!res.ok) throw new Error("topics " + res.status); return res.json(); })
-        .then(function (data) { return { buttons: list(data && data.buttons), audiences: list(data && data.audiences) }; })
-        .catch(function (err) {
-          fromApi = null;
-          return refusedOrigin(err).then(function (refused) { return { buttons: [], audiences: [], refused: refused }; });
-        })
-        .then(function (api) { clearTimeout(timer); return api; });
-    }
-    return fromApi;
-  }
-
-  // A browser hides why a cross-origin call failed. If the API's origin answers a no-cors
-  // request (its response is opaque, but it came), the server is up and this page's origin is
-  // what it refused: the school is not on the allowed origins yet. Said once in the console.
   var refusedSaid = false;
-
-  function refusedOrigin(err) {
-    if (API === location.origin || !(err instanceof TypeError)) return Promise.resolve(false);
-    return fetch(API + "/healthz", { mode: "no-cors", credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store" })
-      .then(function () { sayRefused(); return true; }, function () { return false; });
-  }
 
   function sayRefused() {
     if (refusedSaid) return;
@@ -451,497 +310,113 @@
       API + ". Its operator must add " + location.origin + " to the " + ORIGINS_SETTING + " setting (comma-separated origins) and restart it.");
   }
 
-  // The audience to send: the one chosen (or stored), else data-audience, if the API lists it.
-  function knownAudience(audiences) {
-    function known(id) { return audiences.some(function (a) { return a && a.id === id; }) ? id : null; }
-    return known(state.audience) || known(config.audience);
+  function drawFallback() {
+    noteText.textContent = failed === "refused" ? "This chat is not set up for this website yet, so it cannot answer here." :
+      failed === "down" ? "Sorry, the chat cannot load right now. Please try again in a minute." : "Loading the chat.";
   }
 
-  // How to reach the school's contact, in the words for who is asking: data-school-contact-how
-  // is for the default audience (pupils); data-school-contact-how-<audience id> (e.g. -parent)
-  // for another. An adult is never told a pupil's way ("at break or lunch"): no override, no text.
-  function contactHow(audience) {
-    if (!audience || audience.isDefault) return config.contactHow;
-    if (typeof audience.id !== "string" || !audience.id) return "";
-    return clean(cfg["schoolContactHow" + audience.id.charAt(0).toUpperCase() + audience.id.slice(1)], 400);
-  }
-
-  function schoolCard(audience) {
-    var card = el("div", "card school");
-    var pupil = !audience || audience.isDefault;
-    card.appendChild(el("h3", null, pupil ? "Talk to someone at your school" : "Contact the school"));
-    var who = "You can talk to " + config.contact + (config.schoolName ? " at " + config.schoolName : "") + ".";
-    card.appendChild(el("p", null, who));
-    var how = contactHow(audience);
-    if (how) card.appendChild(el("p", null, how));
-    var links = el("div", "links");
-    var tel = dialable(config.contactPhone);
-    if (tel) links.appendChild(link("tel:" + tel, "Call " + config.contactPhone));
-    var site = httpsUrl(config.contactUrl);
-    if (site) {
-      var a = link(site.href, "School safeguarding page", " (opens in a new tab)");
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      links.appendChild(a);
+  window.addEventListener("message", function (e) {
+    if (e.source !== frame.contentWindow || e.origin !== API) return;
+    var m = e.data;
+    if (!m || typeof m !== "object" || typeof m.type !== "string") return;
+    if (m.type === "ready") {
+      ready = true;
+      failed = null;
+      clearTimeout(waitTimer);
+      // Open on the last page (restored; focus stays put), or the launcher was pressed while it loaded.
+      if (!fallback.hidden) showFrame(pendingFocus);
+      else if (m.open === true && !exiting) showFrame(null);
+    } else if (m.type === "state") { // shown again from the back/forward cache
+      if (m.open === true && !exiting) showFrame(null);
+      else hideAll(false);
+    } else if (m.type === "close") {
+      hideAll(true);
+    } else if (m.type === "exit") {
+      quickExit(null, true);
+    } else if (m.type === "exited") {
+      leave();
     }
-    if (links.firstChild) card.appendChild(links);
-    return card;
-  }
-
-  function serviceCard(s) {
-    var card = el("div", "card" + (s.phone === "999" ? " emergency" : ""));
-    card.appendChild(el("h3", null, clean(s.name, 120)));
-    if (s.summary) card.appendChild(el("p", null, String(s.summary)));
-    var links = el("div", "links");
-    var tel = dialable(s.phone);
-    if (tel) links.appendChild(link("tel:" + tel, "Call " + clean(s.phone, 40)));
-    if (s.text) {
-      var code = /(\d{4,6})(?!.*\d)/.exec(String(s.text));
-      if (code) links.appendChild(link("sms:" + code[1], clean(s.text, 120)));
-      else card.appendChild(el("p", null, String(s.text)));
-    }
-    var site = httpsUrl(s.url);
-    if (site) {
-      var a = link(site.href, "Website: " + site.hostname.replace(/^www\./, ""), " (opens in a new tab)");
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      links.appendChild(a);
-    }
-    if (links.firstChild) card.appendChild(links);
-    if (s.hours) card.appendChild(el("p", "hours", "Open: " + String(s.hours)));
-    return card;
-  }
-
-  // The numbers a reply's services (and 999) have: where a message names one, it is a tel: link.
-  function numbersOf(services) {
-    var numbers = { "999": "999" };
-    services.forEach(function (s) {
-      var tel = dialable(s.phone);
-      if (tel) numbers[String(s.phone).trim()] = tel;
-    });
-    return numbers;
-  }
-
-  // Text with its line breaks; numbers in `numbers` become tel: links. Text nodes and <a> only.
-  function addText(node, text, numbers) {
-    String(text).split(/(\d[\d ]*\d)/).forEach(function (part, i) {
-      var tel = i % 2 === 1 && numbers ? numbers[part.trim()] : null;
-      if (tel) node.appendChild(link("tel:" + tel, part));
-      else if (part) node.appendChild(document.createTextNode(part));
-    });
-  }
-
-  // Lines starting with "•" become a real list (ul/li): a screen reader says "list, 4 items"
-  // and reads each step on its own. Other lines stay paragraphs.
-  function richText(box, text, numbers) {
-    var lines = [];
-    var list = null;
-    function flush() {
-      if (lines.length) addText(box.appendChild(el("p")), lines.join("\n"), numbers);
-      lines = [];
-    }
-    String(text).split("\n").forEach(function (line) {
-      var bullet = /^\s*•\s*(.*)$/.exec(line);
-      if (!bullet) {
-        list = null;
-        lines.push(line);
-        return;
-      }
-      flush();
-      if (!list) list = box.appendChild(el("ul"));
-      addText(list.appendChild(el("li")), bullet[1], numbers);
-    });
-    flush();
-  }
-
-  function callLink(kind, phone, label, small) {
-    var a = link("tel:" + dialable(phone), label);
-    a.className = "call " + kind;
-    if (small) a.appendChild(el("small", null, " " + small)); // the space keeps the name readable
-    return a;
-  }
-
-  // The helplines to offer: those of the reply (the server chose them for the age it knows),
-  // else the fallback list. The widget knows the age only through the server, so with no reply
-  // to go by it offers both Childline (under 19) and Samaritans (any age).
-  function helplinesOf(services) {
-    var known = HELPLINES.map(function (h) { return h.id; });
-    var named = services.filter(function (s) { return known.indexOf(s.id) >= 0 && dialable(s.phone); });
-    if (!named.length) {
-      named = services.filter(function (s) { return dialable(s.phone) && s.phone !== EMERGENCY.phone; }).slice(0, 1);
-    }
-    if (!named.length) return HELPLINES;
-    return named.slice(0, 2).map(function (s) {
-      var h = HELPLINES.filter(function (x) { return x.id === s.id; })[0];
-      return { name: clean(s.name, 60), phone: clean(s.phone, 40), who: h ? h.who : "" };
-    });
-  }
-
-  // An urgent reply opens with 999 and the right helpline as big buttons, before anything else,
-  // so they are on the first screen of a phone even with its keyboard up.
-  function callsNode(helplines) {
-    var box = attrs(el("div", "calls"), { role: "group", "aria-label": "Call for help now" });
-    box.appendChild(callLink("now", EMERGENCY.phone, "Call 999", null));
-    helplines.forEach(function (h) {
-      box.appendChild(callLink("line", h.phone, "Call " + h.name, h.phone + (h.who ? " (" + h.who + ")" : "")));
-    });
-    return box;
-  }
-
-  // The widget's own reply when the service could not answer: the server's text when it sent
-  // one (the rate limit's names the lines), else the widget's; always 999 and the helplines as
-  // tel: links. A refused origin says so plainly (the console says what the school must set).
-  function failNode(entry) {
-    var box = el("div", "msg note fail");
-    var numbers = numbersOf([EMERGENCY].concat(HELPLINES));
-    var text = entry.origin ? "This chat is not set up for this website yet, so it cannot answer here." :
-      entry.text || "Sorry, that didn't work. Please try again in a minute.";
-    richText(box, text, numbers);
-    box.appendChild(el("p", "strong", "If you need help now:"));
-    var links = el("div", "links");
-    links.appendChild(link("tel:999", "Call 999", " (emergency)"));
-    HELPLINES.forEach(function (h) {
-      var a = links.appendChild(link("tel:" + dialable(h.phone), h.name + " " + h.phone));
-      a.appendChild(el("small", null, " (" + h.who + ")"));
-    });
-    box.appendChild(links);
-    return box;
-  }
-
-  // Each message's buttons sit right under it; the cards follow the first message that has
-  // buttons ("People who can help:"), between its text and its buttons, or come last.
-  function replyNode(r) {
-    var group = el("div", "reply");
-    if (r.urgent) group.appendChild(callsNode(helplinesOf(r.services)));
-    var numbers = numbersOf(r.services);
-    var cardsAt = r.messages.length - 1;
-    for (var k = 0; k < r.messages.length; k++) {
-      if (r.messages[k].buttons.length) { cardsAt = k; break; }
-    }
-    r.messages.forEach(function (m, i) {
-      var urgent = r.urgent && i === 0;
-      var box = el("div", "msg bot" + (urgent ? " urgent" : ""));
-      if (i === 0) box.appendChild(hidden(urgent ? "Assistant, urgent: " : "Assistant: "));
-      richText(box, m.text, numbers);
-      group.appendChild(box);
-      if (i === cardsAt) cards(group, r);
-      if (m.buttons.length) group.appendChild(choices(m.buttons));
-    });
-    if (!r.messages.length) cards(group, r);
-    return group;
-  }
-
-  // The school's own contact (when the reply says so: see schoolDue), before the national
-  // services, or right after the emergency (999) card of an urgent reply.
-  function cards(group, r) {
-    var school = config.contact && r.school;
-    var schoolAt = r.urgent && r.services.length && r.services[0].phone === EMERGENCY.phone ? 1 : 0;
-    r.services.forEach(function (s, i) {
-      if (school && i === schoolAt) group.appendChild(schoolCard(r.audience));
-      group.appendChild(serviceCard(s));
-    });
-    if (school && r.services.length <= schoolAt) group.appendChild(schoolCard(r.audience));
-  }
-
-  function entryNode(entry) {
-    if (entry.who === "you") {
-      var p = el("p", "msg you");
-      p.appendChild(hidden("You said: "));
-      p.appendChild(document.createTextNode(entry.text));
-      return p;
-    }
-    if (entry.who === "bot") return replyNode(entry.reply);
-    if (entry.who === "fail") return failNode(entry);
-    return el("p", "msg note", entry.text);
-  }
-
-  function renderFresh(entries) {
-    while (log.firstChild) log.removeChild(log.firstChild);
-    log.appendChild(introNode());
-    entries.forEach(function (e) { log.appendChild(entryNode(e)); });
-    endBtn.hidden = !entries.length;
-    retire();
-  }
-
-  // The start of the newest reply (or failure) at the top of the transcript: a long reply is
-  // read from its top; a reopened chat shows its latest message, not the first screen.
-  function showLatest() {
-    var node = log.lastElementChild;
-    if (node) log.scrollTop = Math.max(0, node.offsetTop - 8); // offsetParent is the log
-  }
-
-  function append(entry) {
-    state.entries.push(entry);
-    state.t = Date.now();
-    save();
-    var node = entryNode(entry);
-    log.appendChild(node);
-    endBtn.hidden = false;
-    retire();
-    showLatest();
-    if (entry.who !== "you") arrived(node, entry);
-  }
-
-  // A new reply is said once: on a touch screen focus moves to its start (the keyboard goes
-  // down, and a screen reader reads from there); elsewhere focus stays put and each message's
-  // text is announced once through the live region.
-  function arrived(node, entry) {
-    if (touch() && !panel.hidden) {
-      var start = node.querySelector(".msg") || node;
-      start.setAttribute("tabindex", "-1");
-      start.focus({ preventScroll: true });
-      return;
-    }
-    while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
-    var texts = entry.who === "bot" ? entry.reply.messages.map(function (m) { return m.text; }) : [node.textContent];
-    if (entry.who === "bot" && entry.reply.services.length) {
-      texts.push(entry.reply.services.length + " services to contact are shown below.");
-    }
-    texts.forEach(function (t) { announcer.appendChild(el("p", null, t.replace(/•/g, ""))); });
-  }
-
-  // Only the fields the UI uses are kept, as plain strings; a service card keeps its string
-  // fields, whichever the API defines (bot/directory.py), and the renderer picks what it shows.
-  // An urgent reply offers no audience buttons ("I'm a parent or carer"): not to a child in crisis.
-  function pickReply(data, audiences) {
-    function str(v) { return typeof v === "string" ? v : null; }
-    function card(s) {
-      var kept = {};
-      Object.keys(s && typeof s === "object" ? s : {}).forEach(function (k) { if (typeof s[k] === "string") kept[k] = s[k]; });
-      return kept;
-    }
-    var urgent = data.urgent === true;
-    var who = (audiences || []).map(function (a) { return a && a.payload; });
-    return {
-      topic: str(data.topic),
-      urgent: urgent,
-      messages: (data.messages || []).filter(function (m) { return m && typeof m.text === "string"; }).map(function (m) {
-        return {
-          text: m.text,
-          buttons: (Array.isArray(m.buttons) ? m.buttons : []).map(function (b) { return { title: str(b && b.title), payload: str(b && b.payload) }; })
-            .filter(function (b) { return !(urgent && who.indexOf(b.payload) >= 0); })
-        };
-      }),
-      services: (Array.isArray(data.services) ? data.services : []).map(card)
-    };
-  }
-
-  // The school card is shown once in a conversation (it came back on every turn): on the first
-  // topic or urgent reply, and once more on the first urgent reply if it was shown before one.
-  function schoolDue(reply) {
-    if (!reply.topic && !reply.urgent) return false;
-    var shown = state.entries.filter(function (e) { return e.who === "bot" && e.reply.school; });
-    if (!shown.length) return true;
-    return reply.urgent && !shown.some(function (e) { return e.reply.urgent; });
-  }
-
-  // ---- talking to the API --------------------------------------------------------------------
-  var busy = false;
-  var exiting = false;
-
-  function setStatus(text, typing) {
-    status.textContent = text;
-    status.classList.toggle("typing", !!typing);
-  }
-
-  // The failure entry for an answer that is not a reply. The server's own text is kept when it
-  // is meant for the person (429: it names the lines; 5xx: "Something went wrong ...");
-  // a 4xx's technical text is wrapped in an apology.
-  function problem(res, data) {
-    var server = data && data.error && typeof data.error.message === "string" ? clean(data.error.message, 600) : "";
-    var code = data && data.error && data.error.code;
-    if (res && (res.status === 403 && code === "origin_not_allowed")) {
-      sayRefused();
-      return { who: "fail", origin: true };
-    }
-    if (server && res && (res.status === 429 || res.status >= 500)) return { who: "fail", text: server };
-    return { who: "fail", text: "Sorry, that didn't work. " + (server ? server + " " : "") + "Please try again in a minute." };
-  }
-
-  // A button sends its payload in a field of its own; typed text is only ever `message`.
-  function send(message, shown, payload) {
-    if (exiting) return;
-    if (busy) {
-      setStatus("Please wait for the reply to your last message.");
-      return;
-    }
-    if (Date.now() - state.t > EXPIRY_MS) state.sessionId = null; // the server has forgotten it
-    busy = true;
-    append({ who: "you", text: shown || message });
-    setStatus("Writing a reply", true);
-    var body = payload ? { payload: payload } : { message: message };
-    var controller = "AbortController" in window ? new AbortController() : null;
-    var timer = null;
-    var slow = null;
-    var response = null;
-    var audiences = [];
-    loadFromApi()
-      .then(function (api) {
-        if (exiting) throw new Error("exiting"); // the page is going: send nothing
-        audiences = api.audiences;
-        // A button that says who is asking (a payload the API lists) sets the audience of later turns.
-        api.audiences.forEach(function (a) { if (a && payload && a.payload === payload) state.audience = a.id; });
-        var audience = knownAudience(api.audiences);
-        if (audience) body.audience = audience;
-        if (state.sessionId) body.session_id = state.sessionId;
-        timer = controller && setTimeout(function () { controller.abort(); }, TURN_TIMEOUT_MS);
-        // A slow answer: while still waiting, the emergency number is said (the status is announced).
-        slow = setTimeout(function () { setStatus("Still waiting for a reply. If you are in danger now, call 999.", true); }, 8000);
-        return fetch(API + "/api/v1/chat", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
-          credentials: "omit",
-          cache: "no-store",
-          referrerPolicy: "no-referrer",
-          signal: controller ? controller.signal : undefined
-        });
-      })
-      .then(function (res) {
-        response = res;
-        return res.json().catch(function () { return null; });
-      })
-      .then(function (data) {
-        if (exiting) return;
-        if (!response.ok || !data || !Array.isArray(data.messages)) {
-          append(problem(response, data));
-          return;
-        }
-        if (SESSION_ID.test(data.session_id || "")) state.sessionId = data.session_id;
-        var reply = pickReply(data, audiences);
-        reply.school = schoolDue(reply);
-        var id = knownAudience(audiences);
-        reply.audience = id ? { id: id, isDefault: !!audiences[0] && audiences[0].id === id } : null;
-        append({ who: "bot", reply: reply });
-      })
-      .catch(function (err) {
-        if (exiting) return Promise.resolve();
-        return refusedOrigin(err).then(function (refused) {
-          if (!exiting) append(refused ? { who: "fail", origin: true } : problem(null, null));
-        });
-      })
-      .then(function () {
-        clearTimeout(timer);
-        clearTimeout(slow);
-        busy = false;
-        setStatus("");
-      });
-  }
-
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var text = input.value.trim();
-    if (!text) {
-      setStatus("Type a message first, or pick a topic.");
-      return;
-    }
-    if (busy) {
-      setStatus("Please wait for the reply to your last message.");
-      return;
-    }
-    input.value = "";
-    send(text);
-    // On a phone the keyboard goes down, so the reply gets the whole screen (focus moves to it
-    // when it comes); with a keyboard, typing carries on.
-    if (touch()) input.blur();
-    else input.focus();
   });
 
   // ---- open / close ----------------------------------------------------------------------
-  function openPanel(focusTarget) {
-    panel.hidden = false;
+  function shown() {
     bar.hidden = true;
     launcher.setAttribute("aria-expanded", "true");
-    state.open = true;
-    save();
-    if (state.entries.length) showLatest(); // measured now: a hidden transcript has no height
-    if (focusTarget) focusTarget.focus();
   }
 
-  function closePanel() {
-    panel.hidden = true;
+  function showFrame(focus) {
+    fallback.hidden = true;
+    frame.hidden = false;
+    shown();
+    if (focus) frame.focus(); // focus moves into the frame; the chat puts it on its heading or message box
+    post("open", focus);
+  }
+
+  function showFallback(focus) {
+    drawFallback();
+    frame.hidden = true;
+    fallback.hidden = false;
+    shown();
+    if (focus) fbTitle.focus();
+  }
+
+  function hideAll(giveFocus) {
+    frame.hidden = true;
+    fallback.hidden = true;
     bar.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
-    state.open = false;
-    save();
-    launcher.focus();
+    if (giveFocus) launcher.focus();
   }
 
   // Opened from the keyboard, focus goes to the message box; opened with a tap or click, to the
-  // panel's heading, so a phone does not cover half the screen with its keyboard straight away.
-  launcher.addEventListener("click", function (e) { openPanel(e.detail === 0 ? input : title); });
-  closeBtn.addEventListener("click", closePanel);
-
-  // Asks the server to delete the conversation now (it forgets it after 30 minutes anyway).
-  function forgetOnServer(id) {
-    if (!id) return;
-    try {
-      fetch(API + "/api/v1/sessions/" + encodeURIComponent(id), {
-        method: "DELETE", keepalive: true, credentials: "omit", referrerPolicy: "no-referrer"
-      }).catch(function () {});
-    } catch (err) { /* nothing more to do */ }
-  }
-
-  // A service's link (a card's call, text or website link, or an urgent reply's call button) was
-  // opened: the server is told once per conversation, with nothing but the session id in the path.
-  var openedFor = null;
-  function reportOpened() {
-    var id = state.sessionId;
-    if (!id || openedFor === id || exiting) return;
-    openedFor = id;
-    try {
-      fetch(API + "/api/v1/sessions/" + encodeURIComponent(id) + "/opened", {
-        method: "POST", keepalive: true, credentials: "omit", referrerPolicy: "no-referrer"
-      }).catch(function () {});
-    } catch (err) { /* nothing more to do */ }
-  }
-  log.addEventListener("click", function (e) {
-    var a = e.target && e.target.closest ? e.target.closest("a") : null;
-    if (a && (a.classList.contains("call") || (a.closest(".card") && !a.closest(".card.school")))) reportOpened();
+  // chat's heading, so a phone does not cover half the screen with its keyboard straight away.
+  launcher.addEventListener("click", function (e) {
+    var focus = e.detail === 0 ? "input" : "title";
+    if (ready) return showFrame(focus);
+    pendingFocus = focus;
+    if (failed === "down") loadFrame(); // try again: the assistant may be back
+    showFallback(focus);
   });
-
-  // "End chat": the conversation is forgotten here and on the server; the chat stays open.
-  endBtn.addEventListener("click", function () {
-    if (busy) {
-      setStatus("Please wait for the reply to your last message.");
-      return;
-    }
-    forgetOnServer(state.sessionId);
-    forgetStored();
-    state = fresh();
-    state.open = true;
-    save();
-    renderFresh([]);
-    log.appendChild(el("p", "msg note", "Chat ended. Nothing from it is kept on this device."));
-    setStatus("Chat ended.");
-    title.focus();
-  });
-  root.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && !panel.hidden) {
+  fbClose.addEventListener("click", function () { hideAll(true); });
+  fallback.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
       e.stopPropagation();
-      closePanel();
+      hideAll(true);
     }
   });
 
   // ---- quick exit --------------------------------------------------------------------------
-  function quickExit(e) {
+  var exiting = false;
+  var gone = false;
+  var exitTimer = null;
+
+  // The page is hidden at once. The frame forgets the conversation (its storage, the server,
+  // its screen) and says "exited"; then, or after EXIT_WAIT_MS, the page is replaced.
+  function quickExit(e, fromFrame) {
     if (e) e.preventDefault();
     if (exiting) return;
     exiting = true;
     overlay.hidden = false; // covers the page at once
     document.documentElement.style.setProperty("visibility", "hidden"); // the overlay stays visible
-    forgetOnServer(state.sessionId);
-    forgetStored();
-    state = fresh();
-    wipePage();
+    if (fromFrame || !ready) return leave(); // the frame has forgotten already, or never started
+    post("exit");
+    exitTimer = setTimeout(leave, EXIT_WAIT_MS);
+  }
+
+  function leave() {
+    if (gone) return;
+    gone = true;
+    clearTimeout(exitTimer);
+    if (frame.parentNode) frame.parentNode.removeChild(frame);
     location.replace(config.exitUrl);
   }
 
   barExit.addEventListener("click", quickExit);
-  headExit.addEventListener("click", quickExit);
+  fbExit.addEventListener("click", quickExit);
 
-  // Shift pressed three times within 5 seconds (as GOV.UK's "Exit this page"). A Shift used
-  // to type a capital letter does not count, and any other key starts the count again.
+  // Shift pressed three times within 5 seconds (as GOV.UK's "Exit this page"), on the school's
+  // page (the chat counts those pressed in it). A Shift used to type a capital letter does not
+  // count, and any other key starts the count again.
   var shifts = 0;
   var shiftTimer = null;
   var shiftAsModifier = false;
@@ -975,55 +450,24 @@
     exitStatus.textContent = "Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit.";
   }, true);
 
-  // The transcript leaves the page (the DOM, the live region, the message box).
-  function wipePage() {
-    while (log.firstChild) log.removeChild(log.firstChild);
-    while (announcer.firstChild) announcer.removeChild(announcer.firstChild);
-    input.value = "";
-  }
-
-  // The back/forward cache keeps a page as it was left. A chat on page A, then page B, then
-  // "Exit this page" on B, then Back: A came back with the conversation on screen. So a page
-  // that is left keeps no transcript (pagehide), and a page shown again from that cache is
-  // drawn from sessionStorage, the one record: empty after an exit or "End chat" elsewhere.
+  // The back/forward cache keeps a page as it was left, the frame with it. The page comes back
+  // closed and visible; the frame, drawn again from its own storage, says whether it is open.
   window.addEventListener("pagehide", function () {
-    state = fresh(); // in memory only: storage is left as it is for the next page
-    wipePage();
+    hideAll(false);
   });
 
   window.addEventListener("pageshow", function (e) {
     if (!e.persisted) return;
     exiting = false;
+    gone = false;
     overlay.hidden = true;
     document.documentElement.style.removeProperty("visibility");
-    state = fresh();
-    load();
-    renderFresh(state.entries);
-    if (state.open) openPanel(null);
-    else {
-      panel.hidden = true;
-      bar.hidden = false;
-      launcher.setAttribute("aria-expanded", "false");
-    }
   });
 
-  // Nothing is kept after 30 minutes with no new messages, even in an open tab.
-  setInterval(function () {
-    if (state.entries.length && Date.now() - state.t > EXPIRY_MS) {
-      forgetStored();
-      state = fresh();
-      renderFresh([]);
-      log.appendChild(el("p", "msg note", "This chat was deleted after 30 minutes with no new messages."));
-    }
-  }, 60000);
-
   // ---- start -------------------------------------------------------------------------------
-  load();
-  renderFresh(state.entries);
-  if (state.open) openPanel(null); // restored after moving to another page; focus stays put
-
   function mount() {
     document.body.insertBefore(host, document.body.firstChild);
+    loadFrame();
   }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount);

@@ -16,8 +16,8 @@ from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
 from bot.domain import content
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, open_visit
-from tests.browser.test_widget import (REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, message_box, open_chat,
-                                       open_panel, press, send, stored)
+from tests.browser.test_widget import (FRAME, LAUNCHER, REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, chat, in_chat,
+                                       message_box, open_chat, open_panel, press, send, stored)
 
 pytestmark = pytest.mark.slow
 
@@ -62,34 +62,76 @@ def bfcache_browser(playwright_driver):
     chromium.close()
 
 
+def all_text(page):
+    """Every text node of the page as the browser holds it: the page, shadow roots and the
+    frames in its process (the chat's frame here: the test's origins are one site). Through the
+    DevTools protocol, because Playwright does not see a frame that came back from the
+    back/forward cache."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    finally:
+        cdp.detach()
+    texts, todo = [], [root]
+    while todo:
+        node = todo.pop()
+        if node.get("nodeType") == 3:
+            texts.append(node.get("nodeValue", ""))
+        todo.extend(node.get("children", []) + node.get("shadowRoots", []) +
+                    ([node["contentDocument"]] if "contentDocument" in node else []))
+    return " ".join(texts)
+
+
 def exit_then_back(browser, base, site, version):
-    """Chat on page A, go to page B, chat, "Exit this page", then the browser's Back (to A)."""
+    """Chat on page A, go to page B, chat, "Exit this page", then the browser's Back (to A).
+    The served version's chat is in its frame; the frozen 1.1.0's on the page itself."""
     visit = open_visit(browser, base, also=(site,))
     page = visit.page
-    page.add_init_script("window.__shown = []; addEventListener('pageshow', e => window.__shown.push(e.persisted));")
+    framed = version == WIDGET_VERSION
+    page.add_init_script("window.__shown = []; addEventListener('pageshow', e => window.__shown.push(e.persisted));"
+                         "window.__heard = []; addEventListener('message', e => window.__heard.push(e.data && e.data.type));")
+
+    def ui():
+        return chat(page) if framed else page
+
+    def talk(text, count):
+        box = ui().get_by_role("textbox", name="Type your message")
+        box.fill(text)
+        box.press("Enter")
+        expect(ui().locator(".reply")).to_have_count(count, timeout=REPLY_TIMEOUT)
+
     try:
-        open_chat(page, f"{site}/a-{version}.html")
-        send(page, "someone keeps sending me hate on snap")
+        page.goto(f"{site}/a-{version}.html")
+        page.get_by_role("button", name=LAUNCHER).click()
+        talk("someone keeps sending me hate on snap", 1)
         page.goto(f"{site}/b-{version}.html")
         page.go_back(wait_until="commit")  # A again: from the cache, the conversation as stored
         expect(page.get_by_role("heading", name="Page a")).to_be_visible()
         restored = page.evaluate("window.__shown")
-        expect(page.locator(".reply")).to_have_count(1)
-        page.go_forward(wait_until="commit")
+        if framed:
+            expect(page.locator(FRAME)).to_be_visible()  # the frame said it is open ("state")
+            assert "hate on snap" in all_text(page)
+        else:
+            expect(ui().locator(".reply")).to_have_count(1)
+        page.goto(f"{site}/b-{version}.html")  # loaded afresh: Playwright sees its frame
         expect(page.get_by_role("heading", name="Page b")).to_be_visible()
-        send(page, "it's on instagram too")
-        page.get_by_role("button", name="Exit this page").click()
+        talk("it's on instagram too", 2)
+        ui().get_by_role("button", name="Exit this page").click()
         page.wait_for_url(f"{site}/left.html")
         page.go_back(wait_until="commit")
         expect(page.get_by_role("heading", name="Page a")).to_be_visible()
         page.wait_for_timeout(300)
         after = page.evaluate(f"""() => ({{
             shown: window.__shown,
-            text: {SHADOW}.textContent,
+            heard: window.__heard,
             replies: {SHADOW}.querySelectorAll('.reply, .msg.you').length,
-            panelOpen: !{SHADOW}.querySelector('.panel').hidden,
+            panelOpen: !{SHADOW}.querySelector('{".frame" if framed else ".panel"}').hidden,
             stored: sessionStorage.getItem({STORE_KEY!r}),
         }})""")
+        after["text"] = all_text(page)
+        if framed:  # what the chat's frame keeps, read afresh
+            page.goto(f"{site}/a-{version}.html")
+            after["frame_stored"] = stored(page)
         return restored, after
     finally:
         page.context.close()
@@ -99,7 +141,10 @@ def test_exit_leaves_nothing_even_in_the_back_forward_cache(bfcache_browser, liv
     restored, after = exit_then_back(bfcache_browser, live_server, site, WIDGET_VERSION)
     assert restored == [False, True], "the cache is on: page A came back from it (pageshow persisted)"
     assert after["shown"] == [False, True, True], "A was shown from the cache after the exit too"
+    assert after["heard"][-1] == "state", "the chat's frame came back from the cache with it, and said so"
+    assert "Hi. What's worrying you online?" in after["text"], "the frame's text is read"
     assert after["replies"] == 0 and not after["panelOpen"] and after["stored"] is None, after
+    assert after["frame_stored"] is None, after
     assert "hate on snap" not in after["text"] and "instagram" not in after["text"]
 
 
@@ -112,7 +157,7 @@ def test_the_old_widget_left_the_chat_in_the_back_forward_cache(bfcache_browser,
 
 # ---- failures: always 999 and the helplines as tel: links --------------------------------------
 def failure(page):
-    note = page.locator(".log .fail").last
+    note = chat(page).locator(".log .fail").last
     expect(note).to_be_visible(timeout=REPLY_TIMEOUT)
     hrefs = set(note.get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
     assert TELS <= hrefs, hrefs
@@ -148,9 +193,9 @@ def test_a_slow_reply_is_given_up_after_20_seconds_with_the_numbers(visit):
     message_box(page).press("Enter")
     page.wait_for_timeout(300)
     page.clock.run_for(9_000)
-    expect(page.locator(".tools [role=status]")).to_contain_text("If you are in danger now, call 999")
+    expect(chat(page).locator(".tools [role=status]")).to_contain_text("If you are in danger now, call 999")
     page.clock.run_for(10_000)
-    expect(page.locator(".fail")).to_have_count(0)
+    expect(chat(page).locator(".fail")).to_have_count(0)
     page.clock.run_for(2_000)
     failure(page)
 
@@ -182,21 +227,28 @@ def test_origin_refused_by_the_server_says_not_set_up(visit):
 
 
 def test_a_school_not_on_the_allowed_origins_sees_not_set_up_not_a_broken_button(browser, live_server, site):
+    """1.3.0: the chat's frame may be shown only on the allowed origins (its frame-ancestors), so
+    the browser refuses it here; the launcher notices the chat never started and gives its own
+    panel: not set up, and the numbers (the console names the setting)."""
     other = site.replace("127.0.0.1", "localhost")  # the same pages, an origin the API does not allow
     visit = open_visit(browser, live_server, also=(other,))
     page = visit.page
     try:
         page.goto(f"{other}/a-{WIDGET_VERSION}.html")
-        open_panel(page)
-        first = failure(page)  # on the first screen, before anything is typed
-        expect(first).to_contain_text("This chat is not set up for this website yet")
-        expect(page.get_by_role("group", name="Topics")).to_have_count(0)
+        page.get_by_role("button", name=LAUNCHER).click()
+        panel = page.get_by_role("dialog", name="Online safety help")
+        expect(panel).to_be_visible()
+        note = panel.locator(".fail")
+        expect(note).to_contain_text("This chat is not set up for this website yet", timeout=REPLY_TIMEOUT)
+        hrefs = set(note.get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+        assert TELS <= hrefs, hrefs
+        expect(page.get_by_role("textbox")).to_have_count(0)  # nothing can be typed on the school's page
         said = [e for e in visit.console_errors if "SIGNPOST_CORS_ORIGINS" in e]
         assert len(said) == 1 and other in said[0], visit.console_errors
-        message_box(page).fill("i want to kill myself")
-        message_box(page).press("Enter")
-        expect(page.locator(".log .fail")).to_have_count(2, timeout=REPLY_TIMEOUT)
-        expect(page.locator(".log .fail").last).to_contain_text("not set up for this website yet")
+        assert page.frames[1].url in ("about:blank", "chrome-error://chromewebdata/") or \
+            not page.frames[1].url.startswith(live_server), [f.url for f in page.frames]  # the chat never loaded
+        panel.get_by_role("button", name="Close chat").click()
+        expect(page.get_by_role("button", name=LAUNCHER)).to_be_focused()
     finally:
         page.context.close()
 
@@ -205,24 +257,24 @@ def test_a_school_not_on_the_allowed_origins_sees_not_set_up_not_a_broken_button
 def test_first_screen_invites_and_hides_the_rest_behind_more(new_visit):
     page = new_visit(width=360, height=740, has_touch=True, is_mobile=True).page
     open_chat(page)
-    intro = page.locator(".intro")
+    intro = chat(page).locator(".intro")
     expect(intro.locator(".msg").first).to_have_text(re.compile(r"^Hi\."))
-    expect(page.get_by_role("group", name="Topics").get_by_role("button").first).to_be_in_viewport()
-    privacy = page.locator("#sp-privacy")
+    expect(chat(page).get_by_role("group", name="Topics").get_by_role("button").first).to_be_in_viewport()
+    privacy = chat(page).locator("#sp-privacy")
     expect(privacy).to_be_in_viewport()
     expect(privacy.get_by_role("link", name="999")).to_have_attribute("href", "tel:999")
-    more = page.get_by_role("button", name="More about this chat")
+    more = chat(page).get_by_role("button", name="More about this chat")
     expect(more).to_have_attribute("aria-expanded", "false")
-    expect(page.locator("#sp-about").get_by_text("computer program, not a person")).to_be_hidden()
+    expect(chat(page).locator("#sp-about").get_by_text("computer program, not a person")).to_be_hidden()
     more.click()
     expect(more).to_have_attribute("aria-expanded", "true")
-    expect(page.locator("#sp-about").get_by_text("computer program, not a person")).to_be_visible()
-    assert "Shift" not in page.locator("#sp-about").text_content(), "no keyboard-only hint on a touch screen"
+    expect(chat(page).locator("#sp-about").get_by_text("computer program, not a person")).to_be_visible()
+    assert "Shift" not in chat(page).locator("#sp-about").text_content(), "no keyboard-only hint on a touch screen"
 
 
 def test_keyboard_hint_stays_for_a_mouse_and_keyboard(visit):
     open_chat(visit.page)
-    assert "Shift 3 times" in visit.page.locator("#sp-about").text_content()
+    assert "Shift 3 times" in chat(visit.page).locator("#sp-about").text_content()
 
 
 def test_reopened_chat_shows_the_latest_message(visit):
@@ -230,11 +282,11 @@ def test_reopened_chat_shows_the_latest_message(visit):
     open_chat(page)
     press(page, "Bullying or hate online")
     latest = send(page, "what can i do")
-    page.get_by_role("button", name="Close chat").click()
+    chat(page).get_by_role("button", name="Close chat").click()
     page.goto("/demo/about")  # drawn again on another page, closed
     open_panel(page)
-    log_box = page.locator(".log").bounding_box()
-    top = page.locator(".reply").last.bounding_box()["y"]
+    log_box = chat(page).locator(".log").bounding_box()
+    top = chat(page).locator(".reply").last.bounding_box()["y"]
     assert log_box["y"] <= top <= log_box["y"] + 40, (log_box, top)
     expect(latest).to_be_attached()
 
@@ -251,14 +303,14 @@ def test_bullets_are_a_real_list_and_each_message_is_announced_once(visit):
     assert bullets > 0
     expect(reply.locator("ul > li")).to_have_count(bullets)
     assert "•" not in reply.text_content()
-    announced = page.locator("[aria-live=polite] > p")
+    announced = chat(page).locator("[aria-live=polite] > p")
     expected = [m["text"].replace("•", "") for m in data["messages"]]
     expect(announced).to_have_count(len(expected) + 1)  # each message once, and how many cards
     assert [re.sub(r"\s+", " ", t).strip() for t in announced.all_text_contents()[:-1]] == \
         [re.sub(r"\s+", " ", t).strip() for t in expected]
-    assert page.locator(".log").get_attribute("role") == "region"  # the transcript is not read again
+    assert chat(page).locator(".log").get_attribute("role") == "region"  # the transcript is not read again
     page.goto("/demo/about")  # redrawn: nothing is announced again
-    expect(page.locator("[aria-live=polite] > p")).to_have_count(0)
+    expect(chat(page).locator("[aria-live=polite] > p")).to_have_count(0)
 
 
 def test_earlier_buttons_leave_the_tab_order(visit):
@@ -266,11 +318,11 @@ def test_earlier_buttons_leave_the_tab_order(visit):
     open_chat(page)
     press(page, "Bullying or hate online")
     send(page, "what can i do")
-    state = page.evaluate(f"""() => {{
-        const replies = {SHADOW}.querySelectorAll('.reply');
+    state = in_chat(page, """() => {
+        const replies = document.querySelectorAll('.reply');
         const last = replies[replies.length - 1];
-        return Array.from({SHADOW}.querySelectorAll('.choice'), c => [last.contains(c), c.getAttribute('tabindex')]);
-    }}""")
+        return Array.from(document.querySelectorAll('.choice'), c => [last.contains(c), c.getAttribute('tabindex')]);
+    }""")
     old = [t for inside, t in state if not inside]
     new = [t for inside, t in state if inside]
     assert old and all(t == "-1" for t in old), state
@@ -282,7 +334,7 @@ def test_on_a_touch_screen_focus_moves_to_the_new_reply(new_visit):
     open_chat(page)
     assert page.evaluate("matchMedia('(pointer: coarse)').matches")
     send(page, "some1 keeps sending me hate on snap")
-    focused = page.evaluate(f"() => {{ const a = {SHADOW}.activeElement; return a && [a.className, a.parentElement.className]; }}")
+    focused = in_chat(page, "() => { const a = document.activeElement; return a && [a.className, a.parentElement.className]; }")
     assert focused == ["msg bot", "reply"], focused  # not the message box: the keyboard is down
 
 
@@ -315,26 +367,26 @@ def test_close_keeps_the_chat_end_chat_forgets_it(visit):
     page = visit.page
     open_chat(page)
     send(page, "someone hacked my tiktok")
-    head = page.locator(".head").bounding_box()
-    exit_box = page.locator(".head .exit").bounding_box()
-    close_box = page.get_by_role("button", name="Close chat").bounding_box()
+    head = chat(page).locator(".head").bounding_box()
+    exit_box = chat(page).locator(".head .exit").bounding_box()
+    close_box = chat(page).get_by_role("button", name="Close chat").bounding_box()
     assert close_box["x"] < head["x"] + 20, "Close (harmless) is where apps put Back"
     assert exit_box["x"] + exit_box["width"] > head["x"] + head["width"] - 20, "Exit is at the top right"
 
-    page.get_by_role("button", name="Close chat").click()
+    chat(page).get_by_role("button", name="Close chat").click()
     open_panel(page)
-    expect(page.locator(".reply")).to_have_count(1)
+    expect(chat(page).locator(".reply")).to_have_count(1)
     assert stored(page) is not None
 
     with page.expect_request(lambda r: r.method == "DELETE" and "/api/v1/sessions/" in r.url):
-        page.get_by_role("button", name="End chat").click()
-    expect(page.locator(".reply, .msg.you")).to_have_count(0)
-    expect(page.get_by_text("Chat ended.").first).to_be_visible()
-    expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()
+        chat(page).get_by_role("button", name="End chat").click()
+    expect(chat(page).locator(".reply, .msg.you")).to_have_count(0)
+    expect(chat(page).get_by_text("Chat ended.").first).to_be_visible()
+    expect(chat(page).get_by_role("dialog", name="Online safety help")).to_be_visible()
     page.goto("/demo/about")
     assert json.loads(stored(page) or "{}").get("entries", []) == []
-    expect(page.get_by_role("dialog", name="Online safety help")).to_be_visible()  # still open
-    expect(page.locator(".reply")).to_have_count(0)
+    expect(chat(page).get_by_role("dialog", name="Online safety help")).to_be_visible()  # still open
+    expect(chat(page).locator(".reply")).to_have_count(0)
 
 
 # ---- the school card speaks to who is asking ----------------------------------------------------

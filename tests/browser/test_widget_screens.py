@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
-from tests.browser.test_widget import REPLY_TIMEOUT
+from tests.browser.test_widget import REPLY_TIMEOUT, chat, in_chat
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +53,10 @@ CASES = {
 }
 
 # What a reader sees of the newest reply, in px, as the widget leaves the transcript.
+# (The served version's chat is in its frame, run there; the frozen 1.1.0's in the page's shadow root.)
 MEASURE = """() => {
-  const root = document.querySelector('[data-signpost-widget]').shadowRoot;
+  const host = document.querySelector('[data-signpost-widget]');
+  const root = host && host.shadowRoot.querySelector('.log') ? host.shadowRoot : document;
   const log = root.querySelector('.log');
   const all = root.querySelectorAll('.log > .reply, .log > .msg.note');
   const reply = all[all.length - 1];
@@ -93,8 +95,17 @@ def embed_page(page, version, audience):
     page.goto(path)
 
 
-def latest(page):
-    return page.locator(".log > .reply, .log > .msg.note").last
+def ui(page, version):
+    """Where the chat is: the served version's in its frame, the frozen 1.1.0's on the page."""
+    return chat(page) if version == WIDGET_VERSION else page
+
+
+def measure(page, version):
+    return in_chat(page, MEASURE) if version == WIDGET_VERSION else page.evaluate(MEASURE)
+
+
+def latest(page, version=WIDGET_VERSION):
+    return ui(page, version).locator(".log > .reply, .log > .msg.note").last
 
 
 def run_case(new_visit, name, version, height=PHONE["height"]):
@@ -105,16 +116,17 @@ def run_case(new_visit, name, version, height=PHONE["height"]):
     page.get_by_role("button", name="Worried about something online?").click()
     if then == "api-down":
         page.route("**/api/v1/chat", lambda route: route.abort("connectionrefused"))
-    count = page.locator(".log > .reply, .log > .msg.note").count()
-    box = page.get_by_role("textbox", name="Type your message")
+    chat_ui = ui(page, version)
+    count = chat_ui.locator(".log > .reply, .log > .msg.note").count()
+    box = chat_ui.get_by_role("textbox", name="Type your message")
     box.fill(text)
     box.press("Enter")
-    expect(page.locator(".log > .reply, .log > .msg.note")).to_have_count(count + 1, timeout=REPLY_TIMEOUT)
+    expect(chat_ui.locator(".log > .reply, .log > .msg.note")).to_have_count(count + 1, timeout=REPLY_TIMEOUT)
     if then and then != "api-down":
-        page.locator(".reply").last.get_by_role("button", name=then).click()
-        expect(page.locator(".log > .reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
+        chat_ui.locator(".reply").last.get_by_role("button", name=then).click()
+        expect(chat_ui.locator(".log > .reply")).to_have_count(2, timeout=REPLY_TIMEOUT)
     page.wait_for_timeout(100)
-    return page, page.evaluate(MEASURE)
+    return page, measure(page, version)
 
 
 def record(name, version, height, numbers):
@@ -149,7 +161,7 @@ def test_urgent_call_buttons_on_the_first_screen_with_the_keyboard_up(new_visit)
     page, m = run_case(new_visit, "urgent", WIDGET_VERSION, height=height)
     page.screenshot(path=str(SCREENS / "urgent-360-keyboard-up.png"))
     record("urgent", WIDGET_VERSION, height, m)
-    top = page.locator(".log").bounding_box()["y"]
+    top = chat(page).locator(".log").bounding_box()["y"]
     for name in ("Call 999", "Call Childline 0800 1111"):
         box = latest(page).get_by_role("link", name=name).first.bounding_box()
         assert box["y"] >= top and box["y"] + box["height"] <= top + m["screen"], (name, box, m)
@@ -169,10 +181,10 @@ def test_desktop_screenshots(new_visit, name):
     page.get_by_role("button", name="Worried about something online?").click()
     if then == "api-down":
         page.route("**/api/v1/chat", lambda route: route.abort("connectionrefused"))
-    box = page.get_by_role("textbox", name="Type your message")
+    box = chat(page).get_by_role("textbox", name="Type your message")
     box.fill(text)
     box.press("Enter")
-    expect(page.locator(".log > .reply, .log > .msg.note")).to_have_count(1, timeout=REPLY_TIMEOUT)
+    expect(chat(page).locator(".log > .reply, .log > .msg.note")).to_have_count(1, timeout=REPLY_TIMEOUT)
     page.wait_for_timeout(100)
     page.screenshot(path=str(SCREENS / f"{name}-1280.png"))
 
@@ -183,5 +195,5 @@ def test_first_screen_screenshots(new_visit):
                          reduced_motion="reduce").page
         embed_page(page, WIDGET_VERSION, "young_person")
         page.get_by_role("button", name="Worried about something online?").click()
-        expect(page.get_by_role("group", name="Topics").get_by_role("button").first).to_be_visible()
+        expect(chat(page).get_by_role("group", name="Topics").get_by_role("button").first).to_be_visible()
         page.screenshot(path=str(SCREENS / f"first-screen-{width}.png"))
