@@ -1,0 +1,86 @@
+"""What a finished turn keeps (issue 23): what later turns read, not the whole parse.
+
+While a turn runs, its message carries the whole NLU parse: the actions read it as
+`tracker.latest_message` (intent ranking, risk, safety, cues, language ...). Once the turn
+is saved, no later turn reads any of that: the next message becomes `latest_message`; Rasa's
+rule and memoisation policies read each earlier message's intent name and entities; the
+actions read the slots (actions/unfold.py keeps the conversation's state there); the gateway
+reads the buttons each bot turn offered (api/assistant.py `offered_payloads`). So when a
+conversation is saved (bot/engine/tracker_store.py, bot/engine/redis_tracker_store.py):
+
+- a user message keeps its text, intent (name and confidence), entities, message id and
+  metadata; token offsets, the intent ranking, sentence labels, risk, safety, cues go;
+- a bot turn keeps its text and the buttons it offered; the reply's data for the client (the
+  custom payload: messages, service cards), already sent, goes.
+
+Two more things Rasa repeats on every event are shared instead of copied: the metadata dict
+that Rasa gives each event (`{"model_id": ..., "assistant_id": ...}`, a new dict per event,
+~2 KB a turn), and a slot value set again unchanged (actions/unfold.py sets the state's slots
+on every turn) is the previous event's value object.
+
+Events are slimmed in place (the stores keep these same objects), once each. Before: ~28 KB of
+worker memory per turn; after: tests/test_turn_memory.py measures it.
+"""
+from typing import Any, Dict, Iterable, Tuple
+
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+
+_shared_metadata: Dict[Tuple, Dict[str, Any]] = {}
+
+PARSE_KEPT = ("intent", "entities", "text", "message_id", "metadata")
+INTENT_KEPT = ("name", "confidence")
+
+
+def slim_parse(parse_data: Dict[str, Any]) -> Dict[str, Any]:
+    kept = {k: parse_data[k] for k in PARSE_KEPT if k in parse_data}
+    intent = kept.get("intent")
+    if isinstance(intent, dict):
+        kept["intent"] = {k: intent[k] for k in INTENT_KEPT if k in intent}
+    return kept
+
+
+def _slim_user(event: UserUttered) -> None:
+    parse = event.parse_data or {}
+    if set(parse) <= set(PARSE_KEPT) and set(parse.get("intent") or {}) <= set(INTENT_KEPT):
+        return
+    event.parse_data = slim_parse(parse)
+    if isinstance(event.intent, dict) and set(event.intent) - set(INTENT_KEPT):
+        event.intent = dict(event.parse_data.get("intent") or {})
+
+
+def _slim_bot(event: BotUttered) -> None:
+    data = event.data or {}
+    if set(data) <= {"buttons"} and data.get("buttons"):
+        return
+    event.data = {"buttons": data["buttons"]} if data.get("buttons") else {}
+
+
+def _shared(metadata: Dict[str, Any]) -> Dict[str, Any]:
+    """One dict for all events with the same plain metadata (Rasa replaces an event's metadata
+    dict rather than change it, so sharing one is safe)."""
+    try:
+        key = tuple(sorted(metadata.items()))
+        hash(key)
+    except TypeError:
+        return metadata
+    if len(_shared_metadata) > 64:
+        _shared_metadata.clear()
+    return _shared_metadata.setdefault(key, metadata)
+
+
+def slim(events: Iterable[Event]) -> None:
+    """Slims every finished turn's user and bot events, in place; shares repeated metadata and
+    slot values."""
+    last_value: Dict[str, Any] = {}
+    for event in events:
+        if isinstance(event, UserUttered):
+            _slim_user(event)
+        elif isinstance(event, BotUttered):
+            _slim_bot(event)
+        elif isinstance(event, SlotSet):
+            before = last_value.get(event.key)
+            if before is not None and before is not event.value and before == event.value:
+                event.value = before
+            last_value[event.key] = event.value
+        if event.metadata and not isinstance(event, UserUttered):
+            event.metadata = _shared(event.metadata)

@@ -1,0 +1,66 @@
+"""What a live conversation costs the worker per turn (issue 23: at most 5 KB; it was ~28 KB).
+
+Through the real agent and action server (the `chat` fixture): conversations of the bench's
+short mix, then, measured with tracemalloc after the warm-up, the memory still held when they
+are done (the conversations are kept for the 30-minute expiry), over the turns sent. Also the
+size of what is stored, as Rasa's JSON, and that a finished turn keeps only what later turns read
+(bot/engine/turn_memory.py).
+"""
+import gc
+import logging
+import json
+import tracemalloc
+
+from bot.engine.turn_memory import INTENT_KEPT, PARSE_KEPT
+from tooling.bench.mixes import CONVERSATIONS
+
+MAX_BYTES_PER_TURN = 5 * 1024
+
+
+def converse(chat, conversation):
+    session, turns = None, 0
+    for text in conversation:
+        if text.startswith("/") and not text.startswith("/audience"):
+            continue
+        body = {"payload": text} if text.startswith("/") else {"message": text}
+        reply = chat(**body, **({"session_id": session} if session else {}))
+        session, turns = reply["session_id"], turns + 1
+    return session, turns
+
+
+def test_a_turn_costs_the_worker_at_most_5_kb(client, chat, caplog):
+    # pytest keeps every log record of a test; a served worker writes them out and keeps none.
+    caplog.set_level(logging.CRITICAL)
+    for conversation in CONVERSATIONS[:3]:  # warm-up: caches, first-use allocations
+        converse(chat, conversation)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        turns = 0
+        for conversation in CONVERSATIONS * 2:
+            turns += converse(chat, conversation)[1]
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    per_turn = held / turns
+    print(f"worker memory held per turn: {per_turn:.0f} bytes over {turns} turns")
+    assert per_turn <= MAX_BYTES_PER_TURN, f"{per_turn:.0f} bytes per turn"
+
+
+def test_a_finished_turn_keeps_what_later_turns_read(client, chat):
+    session, turns = converse(chat, ["My 12 year old son is being picked on in a WhatsApp group. What should I do?",
+                                      "what can i do", "thanks"])
+    store = client.app.state.assistant.tracker_store
+    stored = json.loads(store.serialised(session))["events"]
+    users = [e for e in stored if e["event"] == "user"]
+    assert len(users) == turns
+    for event in users:
+        assert set(event["parse_data"]) <= set(PARSE_KEPT)
+        assert set(event["parse_data"]["intent"]) <= set(INTENT_KEPT)
+    assert users[0]["parse_data"]["intent"]["name"] == "bullying"
+    assert all(set(e.get("data") or {}) <= {"buttons"} for e in stored if e["event"] == "bot")
+    assert any((e.get("data") or {}).get("buttons") for e in stored if e["event"] == "bot")
+    per_turn = len(json.dumps(stored)) / turns
+    print(f"stored JSON per turn: {per_turn:.0f} bytes")
+    assert per_turn <= 4096
