@@ -10,8 +10,9 @@ conversation is saved (bot/engine/tracker_store.py, bot/engine/redis_tracker_sto
 
 - a user message keeps its text, intent (name and confidence), entities, message id and
   metadata; token offsets, the intent ranking, sentence labels, risk, safety, cues go;
-- a bot turn keeps its text and the buttons it offered; the reply's data for the client (the
-  custom payload: messages, service cards), already sent, goes.
+- a bot turn keeps the payloads of the buttons it offered, where they were in its data (the
+  gateway reads them from the reply sent as data: api/assistant.py `_offered_by`), and its
+  text; the rest of the reply (message texts, service cards), already sent, goes.
 
 Two more things Rasa repeats on every event are shared instead of copied: the metadata dict
 that Rasa gives each event (`{"model_id": ..., "assistant_id": ...}`, a new dict per event,
@@ -48,11 +49,30 @@ def _slim_user(event: UserUttered) -> None:
         event.intent = dict(event.parse_data.get("intent") or {})
 
 
+def buttons_only(value: Any) -> Any:
+    """`value` with only the payloads of the buttons in it, at the same places: every list named
+    "buttons" keeps `{"payload": ...}` of each button; dicts and lists that hold none go (None)."""
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            if key == "buttons" and isinstance(item, list):
+                item = [{"payload": b["payload"]} for b in item if isinstance(b, dict) and isinstance(b.get("payload"), str)]
+            else:
+                item = buttons_only(item)
+            if item:
+                kept[key] = item
+        return kept or None
+    if isinstance(value, list):
+        return [kept for kept in (buttons_only(item) for item in value) if kept] or None
+    return None
+
+
 def _slim_bot(event: BotUttered) -> None:
     data = event.data or {}
-    if set(data) <= {"buttons"} and data.get("buttons"):
+    if getattr(event, "_slim", False):
         return
-    event.data = {"buttons": data["buttons"]} if data.get("buttons") else {}
+    event.data = buttons_only(data) or {}
+    event._slim = True
 
 
 def _shared(metadata: Dict[str, Any]) -> Dict[str, Any]:
