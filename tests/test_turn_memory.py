@@ -1,9 +1,9 @@
 """What a live conversation costs the worker per turn (issue 23's goal: at most 5 KB; it was ~28 KB).
 
-Measured here after the change: ~12.9 KB (tracemalloc). The goal is not met yet: what is left
+Measured here after the change: ~12.2 KB (tracemalloc). The goal is not met yet: what is left
 is Rasa's own per-event objects (each event's dict of attributes, timestamps, a metadata dict
 per event, the slot events of every turn), the values decoded from the action server's JSON
-(slot values, the bot's reply texts) and spaCy's string store growing with new words. The test
+(slot values) and spaCy's string store growing with new words. The test
 holds the bound reached (MAX_BYTES_PER_TURN) so that it cannot grow back unnoticed.
 
 Through the real agent and action server (the `chat` fixture): conversations of the bench's
@@ -23,7 +23,7 @@ from bot.engine.turn_memory import INTENT_KEPT, PARSE_KEPT, buttons_only
 from tooling.bench.mixes import CONVERSATIONS
 
 GOAL_BYTES_PER_TURN = 5 * 1024  # issue 23, not met yet (docs/performance.md, Memory)
-MAX_BYTES_PER_TURN = 14 * 1024  # reached: ~12.9 KB; before: ~28 KB
+MAX_BYTES_PER_TURN = 14 * 1024  # reached: ~12.2 KB; before: ~28 KB
 
 
 def converse(chat, conversation):
