@@ -29,10 +29,11 @@ def _serve_without_tensorflow() -> None:
     from bot.engine import no_tensorflow
 
     try:
-        model_path = Settings().model_path
-    except Exception:  # noqa: BLE001 - create_app reports bad settings; the default model here
-        model_path = Settings.__fields__["model_path"].default
-    no_tensorflow.install(model_path)
+        settings = Settings()
+        model_path, tensorflow = settings.model_path, settings.tensorflow
+    except Exception:  # noqa: BLE001 - create_app reports bad settings; the defaults here
+        model_path, tensorflow = Settings.__fields__["model_path"].default, False
+    no_tensorflow.install(model_path, tensorflow)
 
 
 from bot.runtime.settings import Settings  # noqa: E402

@@ -68,6 +68,7 @@ def test_a_finished_turn_keeps_what_later_turns_read(client, chat):
     for event in users:
         assert set(event["parse_data"]) <= set(PARSE_KEPT)
         assert set(event["parse_data"]["intent"]) <= set(INTENT_KEPT)
+        assert set(event["parse_data"].get("risk") or {}) <= {"urgent"}
     assert users[0]["parse_data"]["intent"]["name"] == "bullying"
     bots = [e.get("data") or {} for e in stored if e["event"] == "bot"]
     assert all((buttons_only(data) or {}) == data for data in bots)  # the buttons' payloads only
@@ -82,5 +83,19 @@ def test_buttons_only_keeps_each_button_payload_where_it_was():
     reply = {"custom": {"reply": {"topic": "bullying", "messages": [
         {"text": "a long answer", "buttons": [{"title": "Report it", "payload": "/followup_report"}]},
         {"text": "no buttons here", "buttons": []}], "services": [{"id": "childline", "phone": "0800 1111"}]}}}
-    assert buttons_only(reply) == {"custom": {"reply": {"messages": [{"buttons": [{"payload": "/followup_report"}]}]}}}
+    assert buttons_only(reply) == {"custom": {"reply": {"topic": "bullying", "messages": [
+        {"buttons": [{"payload": "/followup_report"}]}]}}}
     assert buttons_only({"custom": {"reply": {"messages": [{"text": "x"}]}}}) is None
+
+
+def test_what_the_insights_read_is_kept(client, chat):
+    """bot/insights/record.py summarises a conversation from its stored events when it ends: the
+    urgent flag of each message's risk, each reply's topic and urgency."""
+    from bot.insights.record import summarise_events
+
+    session, _ = converse(chat, ["someone keeps sending me hate on snap", "i want to kill myself"])
+    tracker, _events = client.app.state.assistant.tracker_store.store[session]
+    summary = summarise_events(tracker.events)
+    assert "bullying" in summary.topics and summary.risk == "urgent"
+    users = [e for e in tracker.events if e.type_name == "user"]
+    assert users[-1].parse_data["risk"] == {"urgent": True}

@@ -26,7 +26,6 @@ import importlib.machinery
 import importlib.metadata
 import json
 import logging
-import os
 import sys
 import tarfile
 import types
@@ -171,13 +170,14 @@ def rasa_version() -> Optional[str]:
         return None
 
 
-def install(model_path: Union[str, Path]) -> bool:
+def install(model_path: Union[str, Path], tensorflow: bool = False) -> bool:
     """Placeholders for TensorFlow's imports until loaded(), when they are safe for this model;
-    returns whether they are in place. Call before anything imports Rasa's modules."""
+    returns whether they are in place. `tensorflow` (the setting SIGNPOST_TENSORFLOW): import
+    it anyway. Call before anything imports Rasa's modules."""
     if _state["installed"]:
         return True
     reason = None
-    if os.environ.get("SIGNPOST_TENSORFLOW", "").strip() not in ("", "0"):
+    if tensorflow:
         reason = "SIGNPOST_TENSORFLOW is set"
     elif rasa_version() != RASA_VERSION:
         reason = f"Rasa {rasa_version()} is not {RASA_VERSION}"

@@ -9,10 +9,13 @@ reads the buttons each bot turn offered (api/assistant.py `offered_payloads`). S
 conversation is saved (bot/engine/tracker_store.py, bot/engine/redis_tracker_store.py):
 
 - a user message keeps its text, intent (name and confidence), entities, message id and
-  metadata; token offsets, the intent ranking, sentence labels, risk, safety, cues go;
+  metadata, and whether the risk step found it urgent (`risk.urgent`: the insights count it
+  when the conversation ends, bot/insights/record.py); token offsets, the intent ranking,
+  sentence labels, the rest of the risk step's reading, safety, cues go;
 - a bot turn keeps the payloads of the buttons it offered, where they were in its data (the
-  gateway reads them from the reply sent as data: api/assistant.py `_offered_by`), and its
-  text; the rest of the reply (message texts, service cards), already sent, goes.
+  gateway reads them from the reply sent as data: api/assistant.py `_offered_by`), the reply's
+  `topic` and `urgent` (the insights' counts), and its text; the rest of the reply (message
+  texts, service cards), already sent, goes.
 
 Two more things Rasa repeats on every event are shared instead of copied: the metadata dict
 that Rasa gives each event (`{"model_id": ..., "assistant_id": ...}`, a new dict per event,
@@ -28,7 +31,10 @@ from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
 _shared_metadata: Dict[Tuple, Dict[str, Any]] = {}
 
-PARSE_KEPT = ("intent", "entities", "text", "message_id", "metadata")
+PARSE_KEPT = ("intent", "entities", "text", "message_id", "metadata", "risk")
+RISK_KEPT = ("urgent",)
+# Scalar values kept wherever they are in a bot turn's data (bot/insights/record.py reads them).
+REPLY_KEPT = ("topic", "urgent")
 INTENT_KEPT = ("name", "confidence")
 
 
@@ -37,12 +43,18 @@ def slim_parse(parse_data: Dict[str, Any]) -> Dict[str, Any]:
     intent = kept.get("intent")
     if isinstance(intent, dict):
         kept["intent"] = {k: intent[k] for k in INTENT_KEPT if k in intent}
+    risk = kept.get("risk")
+    if isinstance(risk, dict):
+        kept["risk"] = {k: risk[k] for k in RISK_KEPT if k in risk}
+    elif "risk" in kept:
+        del kept["risk"]
     return kept
 
 
 def _slim_user(event: UserUttered) -> None:
     parse = event.parse_data or {}
-    if set(parse) <= set(PARSE_KEPT) and set(parse.get("intent") or {}) <= set(INTENT_KEPT):
+    if set(parse) <= set(PARSE_KEPT) and set(parse.get("intent") or {}) <= set(INTENT_KEPT) \
+            and set(parse.get("risk") or {}) <= set(RISK_KEPT):
         return
     event.parse_data = slim_parse(parse)
     if isinstance(event.intent, dict) and set(event.intent) - set(INTENT_KEPT):
@@ -51,12 +63,16 @@ def _slim_user(event: UserUttered) -> None:
 
 def buttons_only(value: Any) -> Any:
     """`value` with only the payloads of the buttons in it, at the same places: every list named
-    "buttons" keeps `{"payload": ...}` of each button; dicts and lists that hold none go (None)."""
+    "buttons" keeps `{"payload": ...}` of each button; a scalar named in REPLY_KEPT stays beside
+    them; dicts and lists that hold none of these go (None)."""
     if isinstance(value, dict):
         kept = {}
         for key, item in value.items():
             if key == "buttons" and isinstance(item, list):
                 item = [{"payload": b["payload"]} for b in item if isinstance(b, dict) and isinstance(b.get("payload"), str)]
+            elif key in REPLY_KEPT and isinstance(item, (str, bool, int, float)):
+                kept[key] = item
+                continue
             else:
                 item = buttons_only(item)
             if item:
