@@ -22,12 +22,29 @@ from bot.runtime import logging_setup
 # are log lines like any other (create_app configures again, idempotently).
 logging_setup.configure()
 
+
+def _serve_without_tensorflow() -> None:
+    """Before Rasa is imported: TensorFlow placeholders when the model needs no TensorFlow
+    (bot/engine/no_tensorflow.py; ~500 MB and seconds of start-up less per worker)."""
+    from bot.engine import no_tensorflow
+
+    try:
+        settings = Settings()
+        model_path, tensorflow = settings.model_path, settings.tensorflow
+    except Exception:  # noqa: BLE001 - create_app reports bad settings; the defaults here
+        model_path, tensorflow = Settings.__fields__["model_path"].default, False
+    no_tensorflow.install(model_path, tensorflow)
+
+
+from bot.runtime.settings import Settings  # noqa: E402
+
+_serve_without_tensorflow()
+
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
 from api.routes import chat, health, insights, pages, services
 from api.security import BodyLimitMiddleware, GatewayMiddleware
 from api.sessions import SessionIds
-from bot.runtime.settings import Settings
 from bot.engine.ending import Ending
 from bot.engine.stores import Stores, build_stores
 from bot.insights import record

@@ -46,6 +46,7 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.engine import no_tensorflow
 from bot.engine.graph_runner import SequentialGraphRunner
 
 log = logging.getLogger("api.rasa_patches")
@@ -146,7 +147,9 @@ def load_agent(model_path: str, **agent_options: Any) -> Agent:
     """Rasa's Agent for a trained model, with the patches above and, on the same Rasa version,
     bot/engine/graph_runner.py's runner in place of dask's (the same nodes, called in the same order)."""
     patched = install()
+    no_tensorflow.check_model(model_path)
     agent = Agent.load(model_path, **agent_options)
+    no_tensorflow.loaded()
     if patched:
         agent.processor.graph_runner = SequentialGraphRunner.replacing(agent.processor.graph_runner)
     return agent

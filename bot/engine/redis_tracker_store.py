@@ -46,6 +46,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.engine.conversation_cap import capped
 from bot.engine.ending import Ending
+from bot.engine.turn_memory import slim
 from bot.engine.tracker_store import DELETED_KEPT_SECONDS, handed_out, rebuilt, untouched
 
 # Workers keep at most this many conversations (the least recently used go first); a
@@ -117,6 +118,7 @@ class RedisEventTrackerStore(RedisTrackerStore):
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
         await self.stream_events(tracker)  # nothing without an event broker (none is configured)
         tracker = capped(tracker)  # a size cap on one conversation: then written whole, smaller
+        slim(tracker.events)  # what later turns read, not the whole parse (bot/engine/turn_memory.py)
         sender_id, key = tracker.sender_id, self.key(tracker.sender_id)
         kept = self.kept.get(sender_id)
         known = len(kept.events) if kept and kept.tracker is tracker else -1

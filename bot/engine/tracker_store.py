@@ -15,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 
 from bot.engine.conversation_cap import capped
 from bot.engine.ending import Ending
+from bot.engine.turn_memory import slim
 
 # Longer than an id may be used without a stored conversation (api/sessions.py GRACE_SECONDS).
 DELETED_KEPT_SECONDS = 120
@@ -68,6 +69,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         tracker = capped(tracker)  # a size cap on one conversation (bot/engine/conversation_cap.py)
         if tracker.sender_id in self.store and not await self.exists(tracker.sender_id):
             self._end(tracker.sender_id, deleted=False)  # an expired one, not swept yet: it ended
+        slim(tracker.events)  # what later turns read, not the whole parse (bot/engine/turn_memory.py)
         self.store[tracker.sender_id] = (tracker, tuple(tracker.events))
         self.last_active[tracker.sender_id] = time.monotonic()
 

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import yaml
-from spacy.matcher import Matcher, PhraseMatcher
 
 
-from bot.nlu.spacy_pipeline import build_nlp
 
 PATTERNS_FILE = Path(__file__).with_name("safety_patterns.yml")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
@@ -43,6 +41,12 @@ def normalise(text: str) -> str:
 
 class SafetyNet:
     def __init__(self, patterns_file: Path = PATTERNS_FILE, nlp=None):
+        # spaCy is imported here, not with the module: the action server reads SafetyResult and
+        # the risk step's rules without spaCy (issue 23: 46 MB instead of ~475 MB).
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        from bot.nlu.spacy_pipeline import build_nlp
+
         self.nlp = nlp or build_nlp()
         with open(patterns_file, encoding="utf-8") as f:
             config = yaml.safe_load(f)["categories"]

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     # "development" allows a wildcard CORS origin; anything else refuses one.
     environment: str = "production"
     model_path: str = str(MODEL_PATH)
+    # Import TensorFlow in the API even when no component of the model needs it (by default it
+    # is not: bot/engine/no_tensorflow.py).
+    tensorflow: bool = False
     # Where the API listens (api/serve.py: `make run`, Docker); also HOST and PORT, as `make run`
     # has always read them. WEB_CONCURRENCY (uvicorn's own name) sets the workers as well.
     host: str = Field("127.0.0.1", env=["SIGNPOST_HOST", "HOST"])

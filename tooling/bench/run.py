@@ -43,13 +43,13 @@ import aiohttp
 
 from api.schemas import always_offered_payloads
 from tooling.bench.mixes import WORST_MS_MAX, CONVERSATIONS, Conversation, long_conversations  # noqa: F401 (CONVERSATIONS: re-exported)
-from tooling.bench.processes import (MODEL, ROOT, Service, child_env, cpu_seconds, start_action_server, start_api,
-                             start_rasa, start_redis)
+from tooling.bench.processes import (MODEL, ROOT, Service, child_env, cpu_seconds, rss_bytes, start_action_server,
+                             start_api, start_rasa, start_redis)
 
 MAX_DURATION = 120.0
 MAX_CONCURRENCY = 200
 FLOOR_TIMEOUT = 900.0  # s: the parse-floor process (model load, encoder and parse timings)
-API_WORKER_MB = 1300  # about what one API worker peaks at (the language detector, the encoder, Rasa)
+API_WORKER_MB = 800  # above what one API worker peaks at (issue 23: ~1300 before, with TensorFlow)
 TARGET_ORDER = ("api", "api-1w", "rasa", "api-long")
 SERVICE_OF = {"api": "api", "api-long": "api", "api-1w": "api-1w", "rasa": "rasa"}
 MIX_OF = {"api": "short", "api-1w": "short", "rasa": "short", "api-long": "long"}
@@ -428,6 +428,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             services["rasa"] = rasa
             print(f"bench: rasa run ready in {rasa.ready_after:.1f} s", flush=True)
         results["cold_start_s"] = {t: round(s.ready_after, 1) for t, s in services.items()}
+        results["cold_start_s"]["action_server"] = round(actions.ready_after, 1)
+        # Issue 23: each process's memory once ready, before any load (RSS per process, MB).
+        results["ready_rss_mb"] = {t: {k: round(rss_bytes(int(k.split(":")[1])) / 2**20, 1) for k in per_process_mb(s)}
+                                   for t, s in services.items()}
+        results["ready_rss_mb"]["action_server"] = round(rss_bytes(actions.pid) / 2**20, 1)
         results["cold_start_worker_restarts"] = {t: worker_restarts(s) for t, s in services.items()}
         results["cold_start_peak_rss_mb"] = {t: per_process_mb(s) for t, s in services.items()}
         runs_planned = [(t, c) for t, c in runs_planned if SERVICE_OF[t] in services]
@@ -488,6 +493,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("  cold start (process start -> ready): " + ", ".join(
         f"{t} {v:.1f} s" + (f" ({restarts[t]} worker(s) died in start-up and were restarted)" if restarts.get(t) else "")
         for t, v in results["cold_start_s"].items()))
+    ready = results.get("ready_rss_mb", {})
+    print("  RSS per process when ready (MB): " + "; ".join(
+        f"{t} [{', '.join(f'{v:.0f}' for v in m.values())}]" if isinstance(m, dict) else f"{t} {m:.0f}"
+        for t, m in ready.items()))
     peaks = results.get("peak_rss_mb", {})
     print("  peak RSS per process over all runs (MB): " + "; ".join(
         f"{t} [{', '.join(f'{v:.0f}' for v in peaks[t].values())}]" for t in services if t in peaks)
@@ -531,7 +540,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         + "; parse floor short/long " + "/".join(number((floor.get(m) or {}).get("mean_ms")) for m in ("short", "long"))
         + " ms; turn/parse short/long " + "/".join(number((turn_parse[m] or {}).get("ratio"), ".2f")
                                                    for m in ("short", "long")) + "x"
-        + "; cold start api/api-1w/rasa " + "/".join(number(results["cold_start_s"].get(t)) for t in ("api", "api-1w", "rasa"))
+        + "; cold start api/api-1w/rasa/actions " + "/".join(number(results["cold_start_s"].get(t))
+                                                              for t in ("api", "api-1w", "rasa", "action_server"))
         + " s; peak RSS/process api/api-1w/rasa " + "/".join(f"{rss.get(t, 0):.0f}" for t in ("api", "api-1w", "rasa"))
         + f" MB; load average start/end {load_before[0]:.2f}/{load_after[0]:.2f}"
         + "; goals: " + ", ".join(fmt_goal(name, goal) for name, goal in checks.items())

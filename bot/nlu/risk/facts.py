@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 import yaml
-from spacy.matcher import Matcher, PhraseMatcher
 
 from bot.domain.taxonomy import ADULT_AGE as ADULT
 from bot.nlu.safety_net import normalise, shared_safety_net
@@ -113,6 +112,8 @@ class Mention(NamedTuple):
 
 class FactReader:
     def __init__(self, nlp=None, facts_file=FACTS_FILE):
+        from spacy.matcher import Matcher, PhraseMatcher  # here: the action server imports Facts without spaCy
+
         self.nlp = nlp or shared_safety_net().nlp
         with open(facts_file, encoding="utf-8") as f:
             config = yaml.safe_load(f)
