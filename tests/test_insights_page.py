@@ -44,7 +44,7 @@ schools:
 
 
 @pytest.fixture(scope="module")
-def client(app):
+def insights_client(app):
     return TestClient(app)
 
 
@@ -104,50 +104,50 @@ def parsed(html: str) -> Tables:
     return page
 
 
-def test_no_token_gets_the_sign_in_form_and_no_figures(client):
-    for response in (client.get("/insights"), client.post("/insights", data={}), client.get("/insights.csv")):
+def test_no_token_gets_the_sign_in_form_and_no_figures(insights_client):
+    for response in (insights_client.get("/insights"), insights_client.post("/insights", data={}), insights_client.get("/insights.csv")):
         assert response.status_code == 401
         assert 'name="token"' in response.text and "Conversations" not in response.text
         assert response.headers["cache-control"] == "no-store"
 
 
-def test_a_wrong_token_is_refused(client):
-    for response in (client.get("/insights", headers=bearer("guess")), client.post("/insights", data={"token": "guess"}),
-                     client.get("/insights.csv", headers=bearer("hillview-token-")),
-                     client.get("/insights", headers=bearer(token_hash("hillview-token")))):
+def test_a_wrong_token_is_refused(insights_client):
+    for response in (insights_client.get("/insights", headers=bearer("guess")), insights_client.post("/insights", data={"token": "guess"}),
+                     insights_client.get("/insights.csv", headers=bearer("hillview-token-")),
+                     insights_client.get("/insights", headers=bearer(token_hash("hillview-token")))):
         assert response.status_code == 403 and "not right" in response.text
         assert "Hillview" not in response.text and "Burnside" not in response.text
 
 
-def test_a_school_sees_only_its_own_counts_and_another_schools_token_is_refused(client):
-    hillview = client.get("/insights", headers=bearer("hillview-token"))
+def test_a_school_sees_only_its_own_counts_and_another_schools_token_is_refused(insights_client):
+    hillview = insights_client.get("/insights", headers=bearer("hillview-token"))
     assert hillview.status_code == 200 and "Hillview Academy" in hillview.text and "Burnside" not in hillview.text
     cells = parsed(hillview.text).cells
     assert ("Conversations each month", "Conversations", "November 2026", "40") in cells
     assert ("Topics reached, by month", "Nudes or images shared", "November 2026", "40") in cells
     assert ("Topics reached, by month", "Hacked or scammed", "November 2026", "fewer than 5") in cells
-    burnside = parsed(client.post("/insights", data={"token": "burnside-token"}).text).cells
+    burnside = parsed(insights_client.post("/insights", data={"token": "burnside-token"}).text).cells
     assert ("Conversations each month", "Conversations", "November 2026", "85") in burnside
-    for asked in (client.get("/insights?school=hillview", headers=bearer("burnside-token")),
-                  client.post("/insights", data={"token": "burnside-token", "school": "hillview"}),
-                  client.post("/insights.csv", data={"token": "burnside-token", "school": "hillview"}),
-                  client.post("/insights", data={"token": "burnside-token", "school": "*"})):
+    for asked in (insights_client.get("/insights?school=hillview", headers=bearer("burnside-token")),
+                  insights_client.post("/insights", data={"token": "burnside-token", "school": "hillview"}),
+                  insights_client.post("/insights.csv", data={"token": "burnside-token", "school": "hillview"}),
+                  insights_client.post("/insights", data={"token": "burnside-token", "school": "*"})):
         assert asked.status_code == 403 and "another school" in asked.text and "Hillview" not in asked.text
 
 
-def test_the_operator_sees_all_schools_together_or_any_one(client):
-    every = client.get("/insights", headers=bearer("operator-token"))
+def test_the_operator_sees_all_schools_together_or_any_one(insights_client):
+    every = insights_client.get("/insights", headers=bearer("operator-token"))
     assert every.status_code == 200 and "All schools" in every.text
     assert ("Conversations each month", "Conversations", "November 2026", "125") in parsed(every.text).cells
-    one = client.post("/insights", data={"token": "operator-token", "school": "burnside"})
+    one = insights_client.post("/insights", data={"token": "operator-token", "school": "burnside"})
     assert ("Conversations each month", "Conversations", "November 2026", "85") in parsed(one.text).cells
-    assert client.post("/insights", data={"token": "operator-token", "school": "nowhere"}).status_code == 404
+    assert insights_client.post("/insights", data={"token": "operator-token", "school": "nowhere"}).status_code == 404
 
 
-def test_the_csv_is_exactly_what_the_page_shows(client):
+def test_the_csv_is_exactly_what_the_page_shows(insights_client):
     for token, months in (("hillview-token", "6"), ("operator-token", "12"), ("burnside-token", "3")):
-        page = parsed(client.post("/insights", data={"token": token, "months": months}).text)
-        download = client.post("/insights.csv", data={"token": token, "months": months})
+        page = parsed(insights_client.post("/insights", data={"token": token, "months": months}).text)
+        download = insights_client.post("/insights.csv", data={"token": token, "months": months})
         assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
         assert "attachment" in download.headers["content-disposition"]
         rows = list(csv.reader(io.StringIO(download.text)))
@@ -157,8 +157,8 @@ def test_the_csv_is_exactly_what_the_page_shows(client):
         assert [value for _, table, _, _, value in rows[1:] if table == "Summary"] == page.summary
 
 
-def test_the_page_links_only_to_verified_guidance_and_makes_no_outside_request(client):
-    html = client.get("/insights", headers=bearer("hillview-token")).text
+def test_the_page_links_only_to_verified_guidance_and_makes_no_outside_request(insights_client):
+    html = insights_client.get("/insights", headers=bearer("hillview-token")).text
     known = {f.value for e in verified.entries().values() for f in e.facts if f.field == "url"}
     outside = [link for link in parsed(html).links if link.startswith("http")]
     assert outside and set(outside) <= known
@@ -169,7 +169,7 @@ def test_the_page_links_only_to_verified_guidance_and_makes_no_outside_request(c
     assert 'method="post"' in html and "hillview-token" not in re.sub(r'<input type="hidden" name="token" value="hillview-token">', "", html)
 
 
-def test_months_are_released_only_when_complete(client):
-    page = parsed(client.get("/insights", headers=bearer("hillview-token")).text)
+def test_months_are_released_only_when_complete(insights_client):
+    page = parsed(insights_client.get("/insights", headers=bearer("hillview-token")).text)
     columns = {c for _, _, c, _ in page.cells}
     assert "November 2026" in columns and "December 2026" not in columns

@@ -1,4 +1,4 @@
-"""The language check (bot/nlu/language.py) with its smaller set of languages (issue 23).
+"""The language check (bot/nlu/language.py) with its smaller set of languages.
 
 Its verdicts are those of the 16 languages it knew before: every training, held-out and
 red-team message is English to it but the foreign ones listed here (which language as before),

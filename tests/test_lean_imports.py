@@ -1,4 +1,4 @@
-"""What each process imports (issue 23). The action server reads the risk step's rules and
+"""What each process imports. The action server reads the risk step's rules and
 results without spaCy or TensorFlow (it was ~475 MB through bot.nlu.risk.facts -> spaCy ->
 thinc -> TensorFlow; now under 60 MB); the API serves without TensorFlow
 (bot/engine/no_tensorflow.py)."""

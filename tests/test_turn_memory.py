@@ -1,4 +1,4 @@
-"""What a live conversation costs the worker per turn (issue 23's goal: at most 5 KB; it was ~28 KB).
+"""What a live conversation costs the worker per turn (the goal: at most 5 KB; it was ~28 KB).
 
 Measured here after the change: ~12.2 KB (tracemalloc). The goal is not met yet: what is left
 is Rasa's own per-event objects (each event's dict of attributes, timestamps, a metadata dict
@@ -22,7 +22,7 @@ import pytest
 from bot.engine.turn_memory import INTENT_KEPT, PARSE_KEPT, buttons_only
 from tooling.bench.mixes import CONVERSATIONS
 
-GOAL_BYTES_PER_TURN = 5 * 1024  # issue 23, not met yet (docs/performance.md, Memory)
+GOAL_BYTES_PER_TURN = 5 * 1024  # the goal, not met yet (docs/performance.md, Memory)
 MAX_BYTES_PER_TURN = 14 * 1024  # reached: ~12.2 KB; before: ~28 KB
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from bot import ROOT
 from bot.insights.schools import new_token, token_hash
 from bot.runtime.processes import start_action_server
+from bot.runtime.settings import MODEL_PATH
 
 SCHOOLS = [("hillview-academy", "Hillview Academy", 5), ("burnside-primary", "Burnside Primary School", 2),
            ("kirkton-high", "Kirkton High School", 4), ("st-marys", "St Mary's Academy", 3),
@@ -116,7 +117,7 @@ def main() -> int:
         from api.main import create_app
         from bot.runtime.settings import Settings
 
-        settings = Settings(model_path=str(ROOT / "models" / "schoolbot.tar.gz"), action_server_url=f"{server.url}/webhook",
+        settings = Settings(model_path=str(MODEL_PATH), action_server_url=f"{server.url}/webhook",
                             rate_limit_per_client=0, rate_limit_per_session=0,
                             cors_origins=[f"https://{sid}.example.org" for sid, _, _ in SCHOOLS],
                             schools_file=str(out / "schools.yml"), insights_db=str(out / "counts.sqlite3"))

@@ -1,4 +1,4 @@
-"""Serving without TensorFlow when no component needs it (issue 23): ~500 MB and ~5 s less per worker.
+"""Serving without TensorFlow when no component needs it: ~500 MB and ~5 s less per worker.
 
 Rasa 3.6 imports TensorFlow (and Keras) at the top of 37 of its modules, and `rasa.core.agent`
 reaches them through its imports (agent -> policy -> featurizers -> nlu.extractors.extractor ->

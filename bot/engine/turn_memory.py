@@ -1,4 +1,4 @@
-"""What a finished turn keeps (issue 23): what later turns read, not the whole parse.
+"""What a finished turn keeps: what later turns read, not the whole parse.
 
 While a turn runs, its message carries the whole NLU parse: the actions read it as
 `tracker.latest_message` (intent ranking, risk, safety, cues, language ...). Once the turn

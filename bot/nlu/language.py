@@ -9,7 +9,7 @@ detector gives English any real chance (above MAX_ENGLISH).
 
 The detector knows English and the languages most spoken at home by pupils in Scotland
 (Scottish Government pupil census: Polish first, then Urdu, Punjabi, Arabic, Romanian ...).
-Memory (issue 23): each language's models take 30-60 MB in every worker. Every foreign
+Memory: each language's models take 30-60 MB in every worker. Every foreign
 language gets the same reply, so a language earns its place only by the verdicts it changes:
 with Lithuanian, Slovak, Italian and Portuguese dropped, the verdicts (foreign or not, and
 which language) on every training, held-out and red-team message and on the slang of

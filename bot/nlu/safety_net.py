@@ -42,7 +42,7 @@ def normalise(text: str) -> str:
 class SafetyNet:
     def __init__(self, patterns_file: Path = PATTERNS_FILE, nlp=None):
         # spaCy is imported here, not with the module: the action server reads SafetyResult and
-        # the risk step's rules without spaCy (issue 23: 46 MB instead of ~475 MB).
+        # the risk step's rules without spaCy (46 MB instead of ~475 MB).
         from spacy.matcher import Matcher, PhraseMatcher
 
         from bot.nlu.spacy_pipeline import build_nlp

@@ -71,7 +71,7 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3
-        # No memory arena (issue 23): the arena keeps the largest batch's buffers for good
+        # No memory arena: the arena keeps the largest batch's buffers for good
         # (~100 MB more per worker after long messages); the vectors are bit-identical without it.
         options.enable_cpu_mem_arena = False
         self.session = onnxruntime.InferenceSession(

@@ -1,4 +1,4 @@
-"""Memory and start-up of the served processes (issue 23): each checkout side by side, one run.
+"""Memory and start-up of the served processes: each checkout side by side, one run.
 
     .venv/bin/python -m tooling.bench.memory [--tree /path/to/other/checkout ...] [--turns 1000]
 
@@ -29,6 +29,7 @@ from typing import Dict, List, Optional
 import aiohttp
 
 from bot.runtime.processes import HOST, child_env, free_port
+from bot.runtime.settings import MODEL_PATH
 from bot.runtime.uvicorn_options import uvicorn_cli_options
 from tooling.bench.mixes import CONVERSATIONS, long_conversations
 from tooling.bench.processes import ROOT, Service, rss_bytes
@@ -112,7 +113,7 @@ def measure(tree: Path, turns: int, concurrency: int, seed: int, log_dir: Path) 
                             "--port", str(api_port), *uvicorn_cli_options(), "--workers", "1"],
                     tree, api_port, log_dir, SIGNPOST_ACTION_SERVER_URL=f"http://{HOST}:{action_port}/webhook",
                     SIGNPOST_RATE_LIMIT_PER_SESSION="0", SIGNPOST_RATE_LIMIT_PER_CLIENT="0",
-                    SIGNPOST_MODEL_PATH=str(tree / "models" / "schoolbot.tar.gz"))
+                    SIGNPOST_MODEL_PATH=str(tree / MODEL_PATH.relative_to(ROOT)))
         started.append(api)
         api.wait_ready("/readyz", timeout=300)
         result["api_cold_start_s"] = round(api.ready_after, 1)
