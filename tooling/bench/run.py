@@ -49,7 +49,7 @@ from tooling.bench.processes import (MODEL, ROOT, Service, child_env, cpu_second
 MAX_DURATION = 120.0
 MAX_CONCURRENCY = 200
 FLOOR_TIMEOUT = 900.0  # s: the parse-floor process (model load, encoder and parse timings)
-API_WORKER_MB = 800  # above what one API worker peaks at (issue 23: ~1300 before, with TensorFlow)
+API_WORKER_MB = 800  # above what one API worker peaks at (~1300 before, with TensorFlow)
 TARGET_ORDER = ("api", "api-1w", "rasa", "api-long")
 SERVICE_OF = {"api": "api", "api-long": "api", "api-1w": "api-1w", "rasa": "rasa"}
 MIX_OF = {"api": "short", "api-1w": "short", "rasa": "short", "api-long": "long"}
@@ -429,7 +429,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"bench: rasa run ready in {rasa.ready_after:.1f} s", flush=True)
         results["cold_start_s"] = {t: round(s.ready_after, 1) for t, s in services.items()}
         results["cold_start_s"]["action_server"] = round(actions.ready_after, 1)
-        # Issue 23: each process's memory once ready, before any load (RSS per process, MB).
+        # Each process's memory once ready, before any load (RSS per process, MB).
         results["ready_rss_mb"] = {t: {k: round(rss_bytes(int(k.split(":")[1])) / 2**20, 1) for k in per_process_mb(s)}
                                    for t, s in services.items()}
         results["ready_rss_mb"]["action_server"] = round(rss_bytes(actions.pid) / 2**20, 1)
