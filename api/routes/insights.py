@@ -117,12 +117,19 @@ def build_report(request: Request, access: Access, form: dict):
     return scope, insights.report(scope, months), None
 
 
+async def requested_report(request: Request):
+    """What the page and the CSV both show: (access, form, scope, report, None), or the refusal last."""
+    access, form, refusal = await authorised(request)
+    if refusal is None:
+        scope, found, refusal = build_report(request, access, form)
+    if refusal is not None:
+        return None, None, None, None, refusal
+    return access, form, scope, found, None
+
+
 @router.api_route("/insights", methods=["GET", "POST"])
 async def insights_page(request: Request):
-    access, form, refusal = await authorised(request)
-    if refusal is not None:
-        return refusal
-    scope, found, refusal = build_report(request, access, form)
+    access, form, scope, found, refusal = await requested_report(request)
     if refusal is not None:
         return refusal
     charts = chart_groups(found)
@@ -145,10 +152,7 @@ def next_release(request: Request) -> str:
 
 @router.api_route("/insights.csv", methods=["GET", "POST"])
 async def insights_csv(request: Request):
-    access, form, refusal = await authorised(request)
-    if refusal is not None:
-        return refusal
-    scope, found, refusal = build_report(request, access, form)
+    access, form, scope, found, refusal = await requested_report(request)
     if refusal is not None:
         return refusal
     out = io.StringIO()

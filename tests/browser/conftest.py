@@ -3,15 +3,12 @@ and Debian's Chromium driven by Playwright. Never a downloaded browser: `make br
 installs Chromium with apt. No request leaves the machine: anything not addressed to the
 test server is answered locally or refused, and recorded so tests can assert on it.
 """
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bot.runtime.processes import free_port, start_api
 from api.routes.pages import WIDGET_VERSION
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Visit, open_visit
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Visit, open_visit, static_site
 from tests.support import ARTIFACTS, METRICS_TOKEN, MODEL
 
 
@@ -46,17 +43,8 @@ def school_site(live_server, school_port, tmp_path_factory):
         f'<script src="{live_server}/widget/{WIDGET_VERSION}/widget.js" defer '
         f'data-exit-url="{site}/left.html" data-school-contact="Ms C. Brown"></script></head>'
         '<body><main><h1>Other School</h1></main></body></html>', encoding="utf-8")
-    (root / "left.html").write_text('<!doctype html><html lang="en"><title>Left</title><p>Left</p></html>', encoding="utf-8")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", school_port), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with static_site(root, school_port) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

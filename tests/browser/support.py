@@ -1,8 +1,12 @@
 """What the browser tests share: Debian's Chromium and a tab that refuses off-site requests.
 A module, not the conftest, so test modules may import it (never import a conftest)."""
+import contextlib
+import functools
+import threading
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import List, Sequence
+from typing import Iterator, List, Sequence
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,3 +70,25 @@ def open_visit(browser, base: str, width: int = 1280, height: int = 800, also: S
 
     page.on("dialog", on_dialog)
     return visit
+
+
+LEFT_PAGE = '<!doctype html><html lang="en"><title>Left</title><p>Left</p></html>'
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def static_site(root: Path, port: int) -> Iterator[str]:
+    """Serves the files in `root` (a school's pages, on an origin of their own) on 127.0.0.1:`port`,
+    with the neutral page quick exit goes to (left.html); yields the site's address."""
+    (root / "left.html").write_text(LEFT_PAGE, encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()

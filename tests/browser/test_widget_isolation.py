@@ -8,17 +8,14 @@ frame itself. With the frozen 1.2.0 it finds the text and the session id (proof 
 fail); with the served version, nothing. Messages between the frame and the page carry no
 text, and the quick exit still leaves the school's page at once.
 """
-import functools
 import json
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
 
 from api.routes.pages import WIDGET_VERSION
-from tests.browser.support import open_visit
+from tests.browser.support import open_visit, static_site
 from tests.browser.test_widget import FRAME, LAUNCHER, REPLY_TIMEOUT, STORE_KEY, chat, in_chat, sessions_deleted, stored
 
 pytestmark = pytest.mark.slow
@@ -66,17 +63,8 @@ def school(live_server, school_port, tmp_path_factory):
             f'<script src="{live_server}/widget/{version}/widget.js" defer data-exit-url="/left.html" '
             'data-school-contact="Ms C. Brown"></script></head><body><h1>School</h1></body></html>',
             encoding="utf-8")
-    (root / "left.html").write_text('<!doctype html><html lang="en"><title>Left</title><p>Left</p></html>', encoding="utf-8")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", school_port), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{school_port}"
-    server.shutdown()
-    server.server_close()
+    with static_site(root, school_port) as site:
+        yield site
 
 
 @pytest.fixture

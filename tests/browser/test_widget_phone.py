@@ -2,11 +2,8 @@
 failure replies that always give the numbers, a short first screen, assistive and phone use,
 urgent replies that open with big call buttons, Close vs End chat.
 """
-import functools
 import json
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -15,7 +12,7 @@ from playwright.sync_api import expect
 from api.routes.pages import WIDGET_VERSION
 from bot import ROOT
 from bot.domain import content
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, open_visit
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, open_visit, static_site
 from tests.browser.test_widget import (FRAME, LAUNCHER, REPLY_TIMEOUT, STORE_KEY, WIDGET_JS, chat, in_chat,
                                        message_box, open_chat, open_panel, press, send, stored)
 
@@ -39,17 +36,8 @@ def site(live_server, school_port, tmp_path_factory):
                 f'<script src="{live_server}/widget/{version}/widget.js" defer data-exit-url="/left.html" '
                 f'data-school-contact="Ms C. Brown"></script></head><body><h1>Page {name}</h1></body></html>',
                 encoding="utf-8")
-    (root / "left.html").write_text('<!doctype html><html lang="en"><title>Left</title><p>Left</p></html>', encoding="utf-8")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", school_port), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{school_port}"
-    server.shutdown()
-    server.server_close()
+    with static_site(root, school_port) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")
