@@ -32,7 +32,7 @@ OPENINGS = {
         ("my son is being bullied online by boys in his class", "bullying", False),
         ("my daughter's nudes are being shared around her school", "image_sharing", False),
         ("my daughter has been talking to a man on instagram", "grooming", False),
-        ("my 15 year old son has been selling drugs for older boys and they gave him a phone", "exploitation", False),
+        ("my 15 year old son has been selling drugs for older boys and they gave him a phone", "exploitation", True),
         ("i found cuts on my daughter's arms", "self_harm", True),
     ],
     "professional": [
@@ -87,7 +87,10 @@ MATRIX = {name: (audience, turns) for name, audience, turns in matrix()}
 # The defects the content review found, each as the conversation that showed it.
 DEFECTS = {
     "a parent's 'who can i talk to' after exploitation is about exploitation": ("parent", [
-        ("my 15 year old son has been selling drugs for older boys and they gave him a phone", dict(topic="exploitation")),
+        # A suspicion, not yet a disclosure: ongoing exploitation told as fact is urgent (the risk
+        # step), and this test is about the follow-up keeping its topic.
+        ("i think older boys might be getting my 15 year old son to sell drugs, he has a second phone",
+         dict(topic="exploitation", urgent=False)),
         ("who can i talk to", dict(topic="exploitation", lacks=GENERIC, services=["nspcc_helpline"],
                                    no_services=["childline", "emergency_999"])),
     ]),

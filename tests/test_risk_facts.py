@@ -315,6 +315,8 @@ WHEN = [
     ("i blocked him and it stopped", "recovered"),
     ("we broke up", "recovered"),
     ("im safe now", "recovered"),
+    ("last night i was in the bath and thought about going under", "recent"),
+    ("took 20 of them about an hour ago", "recent"),
 ]
 
 
@@ -328,6 +330,9 @@ def test_when(text, mark):
     ("i'm better now thanks", {"recovered"}),
     ("i'm used to it", set()),
     ("i don't think i'm safe", set()),
+    ("that was three years ago. i'm 17 now", {"past"}),  # an age now, not a danger now
+    ("she's in s5 now and hasn't done it since", {"recovered"}),
+    ("he's 17 and he's still messaging her now", {"present"}),
 ])
 def test_when_exactly(text, marks):
     assert read_facts(text).when == marks
@@ -530,3 +535,35 @@ def _time_per_read(text: str, n: int = 20) -> float:
     for _ in range(n):
         read_facts(text)
     return (time.process_time() - start) / n
+
+
+@pytest.mark.parametrize("text,is_act", [
+    ("i self harm most nights", True),
+    ("she's started to self harm", True),
+    ("my daughter has been self harming", True),
+    ("i self-harmed last night", True),
+    ("what should a school do when a pupil discloses self-harm", False),
+    ("videos that encourage self harm in young people", False),
+    ("a talk about self harm for parents", False),
+])
+def test_self_harm_is_an_act_when_someone_does_it_not_when_it_is_named(text, is_act):
+    assert ("cut" in read_facts(text).acts) == is_act
+
+
+@pytest.mark.parametrize("text,act,kept", [
+    ("i used to cut myself. im 9 months clean now", "cut", False),
+    ("I took an overdose when I was 14. That was two years ago and I'm doing well", "pills_taken", False),
+    ("I took an overdose. That was two years ago", "pills_taken", False),
+    ("he used to hit me. last night he hit me again", "hit", True),
+    ("i used to self harm but i relapsed and cut myself tonight", "cut", True),
+    ("i took 20 pills an hour ago", "pills_taken", True),
+    ("he hits me and my mum when he's drunk", "hit", True),
+])
+def test_what_happened_inside_a_story_that_is_over_is_not_happening(text, act, kept):
+    assert (act in read_facts(text).acts) == kept
+
+
+def test_a_past_story_keeps_its_time_but_not_its_secrets():
+    facts = read_facts("back in p6 my old coach used to make us keep secrets. he's in jail now and i'm fine")
+    assert not facts.secrecy and "past" in facts.when
+    assert read_facts("my coach makes me keep our chats secret").secrecy

@@ -119,9 +119,19 @@ def test_past_and_present_together_are_not_over():
     assert not rules.past_only(Facts(when=F({"recovered", "now"})))  # "it stopped but he's back tonight"
 
 
+def test_the_topic_never_decides_urgency_alone():
+    """Sure it is about self-harm, with the model's doubt beside it: urgent. With nothing else
+    saying danger: the topic's answer, and the assistant asks once whether they are safe."""
+    topic = ("self_harm", 0.8)
+    alone = assess(Facts(), NO_NET, score=0.1, thresholds=T, about=topic)
+    assert alone.level == NONE and alone.unsure
+    assert assess(Facts(), NO_NET, score=T.ask, thresholds=T, about=topic).level == SERIOUS
+    assert assess(Facts(), NO_NET, score=None, about=topic).level == SERIOUS  # degraded: no model to ask
+
+
 def test_the_topic_is_evidence_the_facts_can_overrule():
     topic = ("self_harm", 0.8)
-    assert assess(Facts(), NO_NET, score=0.1, thresholds=T, about=topic).level == SERIOUS
+    assert assess(Facts(), NO_NET, score=T.ask, thresholds=T, about=topic).level == SERIOUS
     assert assess(Facts(manner=F({"figurative"})), NO_NET, score=0.1, thresholds=T, about=topic).level == NONE
     assert assess(Facts(when=F({"past", "recovered"})), NO_NET, score=0.1, thresholds=T, about=topic).level == NONE
     assert assess(Facts(), NO_NET, score=0.1, thresholds=T, about=("self_harm", 0.3)).level == NONE
@@ -232,3 +242,21 @@ def test_lowering_is_read_where_it_is_said(text, lowered):
     assert net.urgent, text
     risk = assess(read_facts(text), net, score=0.1, thresholds=T, text=text)
     assert (risk.level == NONE) is lowered, risk.evidence
+
+
+def test_a_harm_only_named_is_judged_by_the_model_never_by_the_name():
+    named = SafetyResult(urgent=True, categories=("suicide_self_harm",), matches=("suicide",), mention_only=True)
+    assert assess(Facts(), named, score=0.1, thresholds=T).level == NONE
+    assert assess(Facts(), named, score=T.urgent, thresholds=T).level == SERIOUS
+    assert assess(Facts(when=F({"now"})), named, score=0.1, thresholds=T).urgent  # "... right now": not lowered
+    assert assess(Facts(), named, score=None).urgent  # degraded: no model, the net's hit stands
+    own = SafetyResult(urgent=True, categories=("suicide_self_harm",), matches=("suicide",))
+    assert assess(Facts(), own, score=0.1, thresholds=T).urgent
+
+
+def test_what_happened_last_night_is_not_a_story_that_has_ended():
+    """"I was fine for months, then last night ...": just happened, so not over."""
+    assert not rules.past_only(Facts(when=F({"recovered", "recent"})))
+    assert rules.past_only(Facts(when=F({"recovered"})))
+    topic = ("self_harm", 0.8)
+    assert assess(Facts(when=F({"recovered", "recent"})), NO_NET, score=T.ask, thresholds=T, about=topic).urgent

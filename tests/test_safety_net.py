@@ -251,3 +251,18 @@ def test_urgent_messages_are_flagged_with_their_kind(text, category):
 def test_ordinary_messages_and_near_misses_are_not_flagged(text):
     result = shared_safety_net().check(text)
     assert not result.urgent, result.matches
+
+
+@pytest.mark.parametrize("text,mention", [
+    ("a student committed suicide in the bathroom last term", True),
+    ("what is sextortion? we had an assembly", True),
+    ("the slang for suicide on tiktok is sewerslide", False),  # a slang hit is not a harm's name
+    ("i think about suicide every day", False),
+    ("my daughter has been self harming", False),
+    ("we are being blackmailed over a video", False),
+    ("a boy in s2 is being blackmailed. i am his guidance teacher", True),  # named in its own sentence
+])
+def test_a_harm_named_with_nobody_s_own_in_the_sentence_is_a_mention(text, mention):
+    result = shared_safety_net().check(text)
+    assert result.urgent  # still a hit: the risk step decides what it weighs
+    assert result.mention_only == mention

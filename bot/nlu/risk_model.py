@@ -31,10 +31,12 @@ C = 10.0
 SEED = 42
 FOLDS = 5
 # Out-of-fold false-alarm rates the thresholds are chosen at, on the training examples that
-# are not urgent (nearly all of them written to look alarming): the model alone calls 1 in 12
-# of them urgent, and asks "Are you safe right now?" of 1 in 12 more. A missed urgent message
-# is the worst error, so recall is bought with these (measured trade-off: docs/evaluation.md).
-URGENT_FALSE_ALARMS = 0.08
+# are not urgent (nearly all of them written to look alarming): the model alone calls about 1
+# in 8 of them urgent, and asks "Are you safe right now?" of 1 in 25 more. A missed urgent
+# message is the worst error, so recall is bought with these: 0.12 is the lowest rate at which
+# every urgent message of the held-out, long-form and red-team sets is still found (measured
+# trade-off: docs/evaluation.md).
+URGENT_FALSE_ALARMS = 0.12
 ASK_FALSE_ALARMS = 0.16
 
 

@@ -20,6 +20,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")  # "pleaseee" -> "pleasee": keeps doubles, 
 _NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "wasnt", "hasnt",
               "havent", "hadnt", "aint", "nae"}
 _NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
+_SENTENCE_ENDS = {".", "!", "?", "...", "\n"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class SafetyResult:
     categories: Tuple[str, ...] = ()
     intent: Optional[str] = None  # the intent of the first category that matched
     matches: Tuple[str, ...] = field(default=(), compare=False)
+    # Every hit is a harm's name ("suicide", "sextortion") in a sentence where nobody says I, me,
+    # my, we or our: the words name a topic ("a student committed suicide", "what is
+    # sextortion"), they do not tell of a danger to the writer or someone of theirs.
+    mention_only: bool = field(default=False, compare=False)
 
     def as_dict(self) -> Dict:
         return {"urgent": self.urgent, "categories": list(self.categories), "intent": self.intent}
@@ -54,6 +59,10 @@ class SafetyNet:
         self.intents = {name: c.get("intent") for name, c in config.items()}
         self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
         self.negatable = {name for name, c in config.items() if c.get("negatable")}
+        with open(patterns_file, encoding="utf-8") as f:
+            mentions = yaml.safe_load(f).get("mentions") or {}
+        self.mention_words = {normalise(w) for w in mentions.get("words") or ()}
+        self.first_person = set(mentions.get("first_person") or ())
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.lemmas = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(self.nlp.vocab)
@@ -76,7 +85,7 @@ class SafetyNet:
                     continue
                 if name in self.negatable and _negated(doc, start):
                     continue
-                hits.append((name, doc[start:end].text))
+                hits.append((name, doc[start:end].text, start, end))
         if not hits:
             return SafetyResult(urgent=False)
         categories = tuple(n for n in self.order if any(h[0] == n for h in hits))
@@ -85,7 +94,19 @@ class SafetyNet:
             categories=categories,
             intent=self.intents[categories[0]],
             matches=tuple(sorted({h[1] for h in hits})),
+            mention_only=all(self._mention(doc, text, start, end) for _, text, start, end in hits),
         )
+
+    def _mention(self, doc, text: str, start: int, end: int) -> bool:
+        if text not in self.mention_words:
+            return False
+        first = start
+        while first > 0 and doc[first - 1].text not in _SENTENCE_ENDS:
+            first -= 1
+        last = end
+        while last < len(doc) and doc[last].text not in _SENTENCE_ENDS:
+            last += 1
+        return not any(t.lower_ in self.first_person for t in doc[first:last])
 
 
 def _negated(doc, start: int) -> bool:

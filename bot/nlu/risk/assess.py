@@ -3,10 +3,12 @@
 Three kinds of evidence, read in this order:
 1. the signed rules (bot/nlu/risk/rules.yml) on the facts: when one holds, the message is urgent
    whatever else says otherwise;
-2. the safety net's phrases ("kms", "took pills"), and the topic classifier when it is sure
-   the message is about self-harm, blackmail, abuse or danger: urgent, unless the facts show
-   the words are not about a danger now (a figure of speech, a story that has ended, a
-   question, a school project ...), and then the learned model decides;
+2. the safety net's phrases ("kms", "took pills"): urgent, unless the facts show the words
+   are not about a danger now (a figure of speech, a story that has ended, a question, a school
+   project, a harm only named with nobody's own in the sentence ...), and then the learned
+   model decides. The topic classifier sure that the message is about self-harm, blackmail,
+   abuse or danger counts only with the model's doubt beside it (a score at or above "ask"):
+   alone, it says what to answer, and the assistant asks once whether they are safe;
 3. the learned risk model's score (trained on risk labels, not topics): above the threshold
    chosen on the training data the message is serious; a little below it, the assistant is
    unsure and asks once, gently, "Are you safe right now?".
@@ -95,15 +97,15 @@ def lowered_by(facts: Facts, text: Optional[str] = None, net: Optional[SafetyRes
     if hits is None:
         return ()  # a hit that cannot be placed ("kmsss" read as "kmss") is never lowered
     if not hits:
-        manners = LOWERING_NOW if facts.when & {"now", "soon"} else LOWERING
+        manners = LOWERING_NOW if facts.when & rules.LIVE else LOWERING
         found = tuple(m for m in manners if m in facts.manner)
-        if facts.when & {"now", "soon"}:
+        if facts.when & rules.LIVE:
             return found
         return found + (("past_only",) if rules.past_only(facts) else ())
     sentences = _sentence_of(text)
     why = []
     for a, b in hits:
-        reasons = _hit_lowered_by(facts, sentences, a, b)
+        reasons = _hit_lowered_by(facts, sentences, a, b, text)
         if not reasons:
             return ()
         why += [r for r in reasons if r not in why]
@@ -125,12 +127,25 @@ def _sentence_of(text: str):
     return lambda at: next((i for i, end in enumerate(ends) if at < end), len(ends) - 1)
 
 
-def _hit_lowered_by(facts: Facts, sentence, a: int, b: int) -> List[str]:
+_PAST_WORDS = {"took", "was", "were", "had", "did", "tried", "got", "went", "made", "sent", "paid", "met", "hit",
+               "cut", "od'd", "told", "said", "wrote", "swallowed", "overdosed"}
+_NOT_PAST = {"scared", "worried", "tired", "bored", "ashamed", "naked", "need", "bleed", "feed", "embarrassed",
+             "depressed", "stressed", "obsessed", "isolated", "trapped", "locked", "shed", "bed"}
+
+
+def _told_as_past(words: str) -> bool:
+    """The hit's own words are in the past tense ("self harmed", "took pills", "was raped")."""
+    tokens = re.findall(r"[a-z']+", words.lower())
+    return any(t in _PAST_WORDS or (t.endswith("ed") and t not in _NOT_PAST) for t in tokens)
+
+
+def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> List[str]:
     """What lowers one hit at [a, b): a figure of speech made of its words; a manner in its
-    sentence; a past or over story in its sentence or the next, with no now or soon in its own."""
+    sentence; a story over in its sentence, or told as past in its sentence or the next, with no
+    now or soon in its own."""
     here = sentence(a)
     in_sentence = {fact for fact, x, _ in facts.spans if sentence(x) == here}
-    now = bool(in_sentence & {"when:now", "when:soon"})
+    now = bool(in_sentence & {f"when:{mark}" for mark in rules.LIVE})
     reasons = []
     for manner in (LOWERING_NOW if now else LOWERING):
         spans = [(x, y) for fact, x, y in facts.spans if fact == f"manner:{manner}"]
@@ -139,8 +154,13 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int) -> List[str]:
                 reasons.append(manner)
         elif f"manner:{manner}" in in_sentence:
             reasons.append(manner)
-    near = {fact for fact, x, _ in facts.spans if sentence(x) in (here, here + 1)}
-    if not now and ("when:recovered" in near or ("when:past" in near and "when:present" not in in_sentence)):
+    # The next sentence may end a story its words tell as past ("i self harmed in s2. 9 months
+    # clean now"), but "he's doing well otherwise" after "they've shut him in a garage" does not
+    # end a danger told in the present.
+    nxt = {fact for fact, x, _ in facts.spans if sentence(x) == here + 1}
+    over = "when:recovered" in in_sentence or ("when:recovered" in nxt and _told_as_past(text[a:b]))
+    dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence
+    if not now and (over or dated):
         reasons.append("past_only")
     return reasons
 
@@ -157,6 +177,8 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
     if found:
         level, danger, topic, kind, confidence = found[0].level, found[0].danger, found[0].topic, found[0].kind, 1.0
     lowered = lowered_by(facts, text, net)  # the net's hits, each in its scope
+    if net.urgent and net.mention_only and not facts.when & rules.LIVE:
+        lowered += ("mention",)  # a harm named, nobody's own: the model judges it
     model_level = NONE
     unsure = False
     if score is not None:
@@ -177,7 +199,10 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
     if about and taxonomy.is_risk_evidence_intent(about[0]) and about[1] >= TOPIC_CONFIDENCE:
         evidence.append(f"topic:{about[0]}")
         if not lowered_by(facts) and level == NONE:  # the topic is the whole message's
-            level, confidence = SERIOUS, round(float(about[1]), 3)
+            if score is None or score >= thresholds.ask:
+                level, confidence = SERIOUS, round(float(about[1]), 3)
+            else:  # what it is about, with nothing else saying danger: answer it, and ask once
+                unsure = True
     if model_level != NONE and worse(model_level, level) != level:
         level, confidence = model_level, float(score)
     if level != NONE:

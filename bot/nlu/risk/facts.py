@@ -53,7 +53,7 @@ class Facts:
     private_contact: bool = False
     images: bool = False
     acts: FrozenSet[str] = frozenset()  # what happened or is happening (facts.yml: acts:*)
-    when: FrozenSet[str] = frozenset()  # now, soon, present (bare "now", "still"), past, recovered
+    when: FrozenSet[str] = frozenset()  # now, soon, recent, present (bare "now", "still"), past, recovered
     manner: FrozenSet[str] = frozenset()  # question, project, fiction, figurative, negated, hypothetical, ...
     subject: Optional[str] = None  # writer, child, pupil, friend, sibling, other
     spans: Tuple[Tuple[str, int, int], ...] = ()  # (fact id, start, end): characters of the original text
@@ -129,6 +129,7 @@ class FactReader:
         self.tokens = Matcher(self.nlp.vocab)
         self.not_after: Dict[str, set] = {}
         self.not_before: Dict[str, set] = {}
+        self.only_after: Dict[str, set] = {}  # kept only after one of these words (or a negation)
         for key, spec in config["facts"].items():
             spec = spec if isinstance(spec, dict) else {"phrases": spec}
             for attr, matcher, make in (("phrases", self.phrases, self.nlp.tokenizer.pipe),
@@ -143,6 +144,7 @@ class FactReader:
                 self.tokens.add(key, spec["patterns"])
             self.not_after[key] = set(spec.get("not_after") or ())
             self.not_before[key] = set(spec.get("not_before") or ())
+            self.only_after[key] = set(spec.get("only_after") or ())
 
     def read(self, text: str) -> Facts:
         text = text or ""
@@ -150,6 +152,7 @@ class FactReader:
         doc = self.nlp(norm)
         matches, negated = self._matches(doc)
         matches += self._laughed_off(doc)
+        matches = _over_and_done(doc, matches)
         ids = {fact for fact, _, _ in matches}
         mentions = self._mentions(doc)
         owners = [self._owner(doc, m) for m in mentions]
@@ -204,6 +207,9 @@ class FactReader:
             if before is not None and doc[before].lower_ in self.not_after[key]:
                 continue
             if end < len(doc) and doc[end].lower_ in self.not_before[key]:
+                continue
+            if self.only_after[key] and (before is None or doc[before].lower_ not in
+                                         self.only_after[key] | self.words["negations"]):
                 continue
             if fact.split(":")[0] in self.negatable and before is not None \
                     and doc[before].lower_ in self.words["negations"] and not _conditional(doc, before):
@@ -443,6 +449,45 @@ class FactReader:
                         and 0 < parsed[0] <= 60:
                     return parsed[0], i, j + 2
         return None
+
+
+SENTENCE_ENDS = {".", "!", "?", "..."}
+LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
+# What happened, and how: dropped where it is told only inside a story that is over. Sexual
+# abuse is not: told as over in one sentence, it may still be a danger in another ("he abused
+# me when i was 12. he still coaches children"), so only the whole message's time lowers it.
+KEPT_IN_STORIES = ("sexual", "acts:touched")
+STORY_FACTS = ("acts:",) + tuple(FLAGS)
+
+
+def _over_and_done(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
+    """Drop what happened ("took pills", "kept it secret") where it is told only in sentences
+    that are over: with a past or over mark of their own ("used to", "when i was 12", "9 months
+    clean") or dated by the next ("... That was two years ago"), and no mark of now, soon, just
+    now or still. The time marks stay: the message still tells a past story. A danger told in
+    the present anywhere in the message is kept ("he used to hit me. last night he hit me again")."""
+    sentence, i = [], 0
+    for token in doc:
+        sentence.append(i)
+        if token.text in SENTENCE_ENDS:
+            i += 1
+    marks: Dict[int, set] = {}
+    for fact, start, _ in matches:
+        if fact.startswith("when:"):
+            marks.setdefault(sentence[start], set()).add(fact)
+
+    def over(n: int) -> bool:
+        own = marks.get(n, set())
+        if own & LIVE_MARKS:
+            return False
+        return bool(own & {"when:past", "when:recovered"}) or (not own and "when:past" in marks.get(n + 1, ()))
+
+    told = {}
+    for fact, start, _ in matches:
+        if fact.startswith(STORY_FACTS) and fact not in KEPT_IN_STORIES:
+            told.setdefault(fact, []).append(over(sentence[start]))
+    gone = {fact for fact, overs in told.items() if all(overs)}
+    return [m for m in matches if m[0] not in gone]
 
 
 def _group(ids, group: str) -> FrozenSet[str]:

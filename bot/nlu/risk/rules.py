@@ -17,6 +17,7 @@ from bot.nlu.risk.facts import Facts
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 LEVELS = ("none", "serious", "immediate")  # in order of how bad
+LIVE = frozenset({"now", "soon", "recent"})  # times that say it is not over
 FLAGS = ("romance", "sexual", "secrecy", "private_contact", "images")
 
 
@@ -39,7 +40,7 @@ class Rule:
 def past_only(facts: Facts) -> bool:
     """Told as past or over, with nothing said to be happening now or soon: over ("9 months
     clean", "police dealt with it"), or past ("last year") with no "now" or "still" beside it."""
-    if facts.when & {"now", "soon"}:
+    if facts.when & LIVE:
         return False
     return "recovered" in facts.when or ("past" in facts.when and "present" not in facts.when)
 
