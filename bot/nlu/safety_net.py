@@ -20,7 +20,8 @@ _REPEATS = re.compile(r"(\w)\1{2,}")  # "pleaseee" -> "pleasee": keeps doubles, 
 _NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "wasnt", "hasnt",
               "havent", "hadnt", "aint", "nae"}
 _NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
-_SENTENCE_ENDS = {".", "!", "?", "...", "\n"}
+# Tokens that end a sentence in the normalised text (newlines are already spaces there).
+SENTENCE_ENDS = frozenset({".", "!", "?", "..."})
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,13 @@ class SafetyNet:
 
         self.nlp = nlp or build_nlp()
         with open(patterns_file, encoding="utf-8") as f:
-            config = yaml.safe_load(f)["categories"]
+            raw = yaml.safe_load(f)
+        config = raw["categories"]
         self.order: List[str] = list(config)
         self.intents = {name: c.get("intent") for name, c in config.items()}
         self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
         self.negatable = {name for name, c in config.items() if c.get("negatable")}
-        with open(patterns_file, encoding="utf-8") as f:
-            mentions = yaml.safe_load(f).get("mentions") or {}
+        mentions = raw.get("mentions") or {}
         self.mention_words = {normalise(w) for w in mentions.get("words") or ()}
         self.first_person = set(mentions.get("first_person") or ())
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -101,10 +102,10 @@ class SafetyNet:
         if text not in self.mention_words:
             return False
         first = start
-        while first > 0 and doc[first - 1].text not in _SENTENCE_ENDS:
+        while first > 0 and doc[first - 1].text not in SENTENCE_ENDS:
             first -= 1
         last = end
-        while last < len(doc) and doc[last].text not in _SENTENCE_ENDS:
+        while last < len(doc) and doc[last].text not in SENTENCE_ENDS:
             last += 1
         return not any(t.lower_ in self.first_person for t in doc[first:last])
 

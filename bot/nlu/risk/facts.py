@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 import yaml
 
 from bot.domain.taxonomy import ADULT_AGE as ADULT
-from bot.nlu.safety_net import normalise, shared_safety_net
+from bot.nlu.safety_net import SENTENCE_ENDS, normalise, shared_safety_net
 
 FACTS_FILE = Path(__file__).with_name("facts.yml")
 CHILD_AGES = range(5, 26)  # the writer's or the child's
@@ -451,7 +451,6 @@ class FactReader:
         return None
 
 
-SENTENCE_ENDS = {".", "!", "?", "..."}
 LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
 # What happened, and how: dropped where it is told only inside a story that is over. Sexual
 # abuse is not: told as over in one sentence, it may still be a danger in another ("he abused
