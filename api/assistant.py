@@ -12,7 +12,9 @@ from rasa.shared.core.events import AgentUttered
 
 from bot.domain import replies, vocabulary
 from bot.domain.cleaning import clean
+from bot.nlu.context_cues import shared_context_cues
 from bot.nlu.reading import read
+from bot.nlu.risk.facts import shared_fact_reader
 from bot.domain.redaction import redact, stored_parse_data
 from bot.domain.replies import PAYLOAD_KEY
 from bot.insights.record import OPENED_DATA, SCHOOL_KEY
@@ -44,6 +46,8 @@ class Assistant:
         # this worker, and no timeout could fire while it ran. One thread, so the
         # NLU components never run twice at once; the loop stays free for I/O and timeouts.
         self._parser: Optional[ThreadPoolExecutor] = None  # made when first needed
+        # The readers' matchers take ~0.5 s to build: now, not inside the first turn's budget.
+        shared_fact_reader(), shared_context_cues()
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":

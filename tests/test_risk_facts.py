@@ -49,6 +49,8 @@ CHILD_AGE = [
     ("my friend is 13 and hes messaging her", 13),
     ("my wee sister is 10", 10),
     ("my 19 year old boyfriend", None),
+    ("my 8 year old boy gets upset and shouts", 8),  # "my ... boy" is the writer's son
+    ("our 15 year old girl has a phone now", 15),
 ]
 
 
@@ -162,6 +164,7 @@ FLAGS = [
     ("my parents hate him cos hes older", "romance"),
     ("he made me go topless on facetime", "sexual"),
     ("we video chat every night", "private_contact"),
+    ("her coach offered to take her to the final and stay overnight in a hotel", "private_contact"),
     ("we've been going out for a month", "romance"),
     ("he says he loves me", "romance"),
     ("we kissed at the party", "romance"),
@@ -197,6 +200,7 @@ def test_no_flags(text):
 
 
 ACTS = [
+    ("my mums boyfriend keeps coming in when im changing", "touched"),  # watching a child undress
     ("lately ive been hitting myself when i get angry", "cut"),  # self-injury by hitting is self-harm
     ("he punches himself in the head when hes upset", "cut"),
     ("he keeps making me take my top off on camera", "demand_images"),
@@ -317,6 +321,12 @@ WHEN = [
     ("im safe now", "recovered"),
     ("last night i was in the bath and thought about going under", "recent"),
     ("took 20 of them about an hour ago", "recent"),
+    ("she went through a bad spell last winter", "past"),
+    ("back in january someone hacked my account", "past"),
+    ("it all kicked off last march", "past"),
+    ("he's out of hospital and home with us", "recovered"),
+    ("the account got taken down and it's all done", "recovered"),
+    ("he was convicted and i never have to see him", "recovered"),
 ]
 
 
@@ -333,6 +343,8 @@ def test_when(text, mark):
     ("that was three years ago. i'm 17 now", {"past"}),  # an age now, not a danger now
     ("she's in s5 now and hasn't done it since", {"recovered"}),
     ("he's 17 and he's still messaging her now", {"present"}),
+    ("we're meeting in january", set()),  # a month ahead is not the past
+    ("i'm in fourth year", set()),
 ])
 def test_when_exactly(text, marks):
     assert read_facts(text).when == marks
@@ -364,6 +376,9 @@ MANNER = [
     ("warning signs of grooming", "prevention"),
     ("how do i report a video on tiktok", "report_how"),
     ("how do i get it taken down", "report_how"),
+    ("what should i do if my son ever gets a message like that", "hypothetical"),
+    ("nothing has happened, i just want to be ready", "hypothetical"),
+    ("some days it still hits me out of nowhere", "figurative"),
 ]
 
 

@@ -231,6 +231,8 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     ("school is killing me. my suicidal thoughts are really bad this week", False),
     ("i moved schools and its hard. ive picked the spot where im going to end it all. "
      "how do i report a fake account?", False),
+    # a past attempt, carried on in the next sentence
+    ("tried to hang myself last month and it didnt work. honestly i still want to. nobody knows", False),
     # a hit the net read from a normalised text, not found as written: never lowered
     ("i don\u2019t want to live anymore. ive been clean for a year though", False),
 ])
@@ -260,3 +262,16 @@ def test_what_happened_last_night_is_not_a_story_that_has_ended():
     assert rules.past_only(Facts(when=F({"recovered"})))
     topic = ("self_harm", 0.8)
     assert assess(Facts(when=F({"recovered", "recent"})), NO_NET, score=T.ask, thresholds=T, about=topic).urgent
+
+
+def test_an_adult_meeting_a_date_is_judged_by_the_model_a_child_meeting_is_not():
+    """The meeting net guards children: "i'm 20 and he wants to meet up" is for the model."""
+    meeting = SafetyResult(urgent=True, categories=("meeting",), matches=("meet up",))
+    adult = assess(Facts(writer_age=20, other_age=37), meeting, score=0.1, thresholds=T)
+    assert adult.level == NONE and "lowered:adult" in adult.evidence
+    assert assess(Facts(child_age=19, subject="child"), meeting, score=0.1, thresholds=T).level == NONE
+    assert assess(Facts(writer_age=20), meeting, score=None).urgent  # degraded: the net stands
+    assert assess(Facts(writer_age=15, other_age=37), meeting, score=0.1, thresholds=T).level == IMMEDIATE
+    assert assess(Facts(), meeting, score=0.1, thresholds=T).level == IMMEDIATE  # age unknown: a child
+    both = SafetyResult(urgent=True, categories=("meeting", "suicide_self_harm"), matches=("meet up", "kms"))
+    assert assess(Facts(writer_age=20), both, score=0.1, thresholds=T).urgent  # only meetings are lowered

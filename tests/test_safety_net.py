@@ -10,6 +10,7 @@ FLAGGED = [
     ("i wanna unalive myself", "suicide_self_harm"),
     ("KILLING MYSELF tonight", "suicide_self_harm"),
     ("i dont want to be here anymore", "suicide_self_harm"),
+    ("ive been thinking about ending it a lot lately", "suicide_self_harm"),
     ("i don’t want to be here anymore", "suicide_self_harm"),
     ("she's been cutting herself", "suicide_self_harm"),
     ("send nudes or i'll tell everyone", "sextortion"),
@@ -118,6 +119,14 @@ NOT_URGENT = [
     "i don't feel safe online",
     "the group chat is doing my head in",
     "i had a relapse of my asthma",
+    # how they know each other, not a meeting ahead
+    "i met a guy online last year and we talk every day",
+    "he met her on instagram",
+    "we met a boy i know from school at the shops",
+    # a negation reaching over the words of a plan
+    "there has been no talk of meeting up",
+    "he has never asked to meet me",
+    "she doesnt want to meet him",
 ]
 
 
@@ -136,6 +145,8 @@ NEGATED = [
     "our lab budget has been cut again so we need cheap experiments",
 ]
 STILL_URGENT = [
+    "i told him no but he wants to meet me tonight",
+    "i dont want to but hes picking me up after school",
     "i don't want to die but i cant keep going like this",
     "he won't stop hitting me when his mates are round",
     "he says he won't hit me again but he did it last night",

@@ -20,6 +20,11 @@ _REPEATS = re.compile(r"(\w)\1{2,}")  # "pleaseee" -> "pleasee": keeps doubles, 
 _NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "wasnt", "hasnt",
               "havent", "hadnt", "aint", "nae"}
 _NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
+# Words a negation reaches over to a plan (`negatable: far`): "no talk of meeting up",
+# "he never asked to meet me", "she doesn't want to meet him".
+_BRIDGES = {"talk", "talked", "mention", "mentioned", "plan", "plans", "planned", "sign", "signs", "ask", "asked",
+            "try", "tried", "want", "wanted", "wants", "said", "suggested", "of", "to", "about", "any", "ever",
+            "been", "intention", "intentions", "agreed"}
 # Tokens that end a sentence in the normalised text (newlines are already spaces there).
 SENTENCE_ENDS = frozenset({".", "!", "?", "..."})
 
@@ -61,6 +66,7 @@ class SafetyNet:
         self.intents = {name: c.get("intent") for name, c in config.items()}
         self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
         self.negatable = {name for name, c in config.items() if c.get("negatable")}
+        self.negation_far = {name for name, c in config.items() if c.get("negatable") == "far"}
         mentions = raw.get("mentions") or {}
         self.mention_words = {normalise(w) for w in mentions.get("words") or ()}
         self.first_person = set(mentions.get("first_person") or ())
@@ -84,7 +90,7 @@ class SafetyNet:
                 following = doc[end].lower_ if end < len(doc) else ""
                 if following in self.blockers[name]:
                     continue
-                if name in self.negatable and _negated(doc, start):
+                if name in self.negatable and _negated(doc, start, far=name in self.negation_far):
                     continue
                 hits.append((name, doc[start:end].text, start, end))
         if not hits:
@@ -110,10 +116,18 @@ class SafetyNet:
         return not any(t.lower_ in self.first_person for t in doc[first:last])
 
 
-def _negated(doc, start: int) -> bool:
-    if start == 0 or doc[start - 1].lower_ not in _NEGATIONS:
+def _negated(doc, start: int, far: bool = False) -> bool:
+    at = start - 1
+    if far:  # over up to three bridging words to "no" or a negation
+        while at >= 0 and start - at <= 3 and doc[at].lower_ in _BRIDGES:
+            at -= 1
+        if at < 0 or (doc[at].lower_ != "no" and doc[at].lower_ not in _NEGATIONS):
+            at = start - 1
+        elif doc[at].lower_ == "no":
+            return True
+    if at < 0 or doc[at].lower_ not in _NEGATIONS:
         return False
-    return not (doc[start - 1].lower_ in ("n't", "nt") and start > 1 and doc[start - 2].lower_ in _NOT_NEGATING)
+    return not (doc[at].lower_ in ("n't", "nt") and at > 0 and doc[at - 1].lower_ in _NOT_NEGATING)
 
 
 @lru_cache(maxsize=1)

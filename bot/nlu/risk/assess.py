@@ -29,6 +29,8 @@ NONE, SERIOUS, IMMEDIATE = rules.LEVELS
 NET_IMMEDIATE = {"immediate_danger", "meeting"}
 # Net categories that mean "now" when the message also says now or soon ("tonight").
 NET_NOW = {"suicide_self_harm", "violence_threat", "revenge_threat"}
+# Net categories that are a danger because the person is a child: for adults the model decides.
+NET_CHILD_ONLY = {"meeting"}
 # Why a net hit may not be about a danger now: the model then decides. Each is read where it is
 # said (ConText's scope): a figure of speech only lowers the words it is made of ("this test is
 # killing me", not "SI urges" two words on); a question, a project or a report only lowers the
@@ -159,7 +161,10 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # end a danger told in the present.
     nxt = {fact for fact, x, _ in facts.spans if sentence(x) == here + 1}
     over = "when:recovered" in in_sentence or ("when:recovered" in nxt and _told_as_past(text[a:b]))
-    dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence
+    # "tried to hang myself last month. i still want to": the next sentence carries it on
+    # "tried to hang myself last month. i still want to": a next sentence saying it goes on
+    dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence \
+        and not nxt & {f"when:{mark}" for mark in rules.LIVE}
     if not now and (over or dated):
         reasons.append("past_only")
     return reasons
@@ -179,6 +184,8 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
     lowered = lowered_by(facts, text, net)  # the net's hits, each in its scope
     if net.urgent and net.mention_only and not facts.when & rules.LIVE:
         lowered += ("mention",)  # a harm named, nobody's own: the model judges it
+    if net.urgent and set(net.categories) <= NET_CHILD_ONLY and adults_only(facts):
+        lowered += ("adult",)  # a 20-year-old meeting a date is not a child meeting a stranger
     model_level = NONE
     unsure = False
     if score is not None:
@@ -215,6 +222,12 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
     return Risk(level=level, person=person, evidence=tuple(evidence), confidence=round(confidence, 3),
                 score=None if score is None else round(float(score), 4), unsure=unsure, danger=danger,
                 topic=topic, kind=kind, facts=facts.as_dict())
+
+
+def adults_only(facts: Facts) -> bool:
+    """Everyone who could be at risk is known to be 18 or over ("i'm 20", "my 19-year-old daughter")."""
+    ages = [age for age in (facts.writer_age, facts.child_age) if age is not None]
+    return bool(ages) and min(ages) >= taxonomy.ADULT_AGE
 
 
 def _net_now(net: SafetyResult, facts: Facts) -> bool:

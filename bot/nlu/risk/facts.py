@@ -372,6 +372,8 @@ class FactReader:
         if before is not None and (kinds[before][0] == "writer" or doc[before].lower_ in PRONOUNS):
             return kinds[before]
         if after is not None:
+            if kinds[after][0] == "either" and before is not None and doc[before].lower_ in ("my", "our", "ma"):
+                return "child", kinds[after][1]  # "my 8 year old boy"
             return kinds[after]
         return kinds[before] if before is not None else (None, None)
 
