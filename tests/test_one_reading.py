@@ -121,30 +121,23 @@ def test_the_first_component_gives_rasa_the_readings_doc_and_trains_on_the_same_
     assert [m.get("text_spacy_doc").text for m in examples.training_examples] == [normalise(TEXT), "hii"]
 
 
-def test_one_doc_per_message_on_the_gateways_path(client):
-    """The API reads the message (its guard and degraded path), then the whole NLU pipeline runs
-    with the trained model: one Doc, for the gateway and every component alike."""
-    from bot.nlu.reading import read
-    from bot.nlu.risk.assess import assess
-
-    assistant = client.app.state.assistant
-
-    async def turn():  # what Assistant.respond does before the dialogue
-        reading = read(TEXT, assistant.net)
-        fallback = assess(reading.facts, reading.safety, text=TEXT)
-        return fallback, await assistant.parse(TEXT)
-
+def test_one_doc_per_message_on_the_gateways_path(client, chat):
+    """A whole turn through POST /api/v1/chat: the API's guard reads the message, the whole NLU
+    pipeline runs with the trained model, the reply is made and guarded: one Doc."""
     with docs_made() as made:
-        fallback, parse = asyncio.run(turn())
+        reply = chat(TEXT)
     assert made == [normalise(TEXT)]
-    assert fallback.urgent and parse["risk"]["urgent"] and parse["safety"]["urgent"]
-    assert parse["cues"]["age"] == 14 and parse["risk"]["facts"]["other_age"] == 19
+    assert reply["urgent"] is True and reply["degraded"] is False
+    assert "999" in reply["messages"][0]["text"]
 
 
 def test_one_doc_per_parse_without_the_gateway(client):
-    """Rasa's parse alone (the evaluation and the benchmark call it so): still one Doc."""
+    """Rasa's parse alone (the evaluation and the benchmark call it so): still one Doc, and every
+    reader has read it (the facts, the net's verdict, the cues are in the parse)."""
     agent = client.app.state.assistant.agent
     with docs_made() as made:
         parse = asyncio.run(agent.parse_message(TEXT))
     assert made == [normalise(TEXT)]
-    assert parse["cues"]["platform"] == "Snapchat" and parse["risk"]["urgent"]
+    assert parse["risk"]["urgent"] and parse["safety"]["urgent"]
+    assert parse["risk"]["facts"]["writer_age"] == 14 and parse["risk"]["facts"]["other_age"] == 19
+    assert parse["cues"]["age"] == 14 and parse["cues"]["platform"] == "Snapchat"
