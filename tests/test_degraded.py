@@ -71,10 +71,12 @@ def test_a_failing_safety_net_still_puts_999_first(fragile, monkeypatch):
     client, _, _ = fragile
     assistant = client.app.state.assistant
 
-    def broken(text):
+    def broken(text_or_doc):
         raise ValueError("spaCy could not read this")
 
+    # From the text, or from the message's one Doc (bot/nlu/reading.py reads it so).
     monkeypatch.setattr(assistant.net, "check", broken)
+    monkeypatch.setattr(assistant.net, "check_doc", broken)
     reply = post(client, "someone keeps sending me hate on snap")
     assert reply["degraded"] is True and reply["urgent"] is True
     assert "999" in reply["messages"][0]["text"]

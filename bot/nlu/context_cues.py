@@ -139,7 +139,11 @@ class ContextCues:
             self.ages.add(whose, patterns)
 
     def read(self, text: str) -> Cues:
-        doc = self.nlp.tokenizer(normalise(text or ""))
+        return self.read_doc(self.nlp.tokenizer(normalise(text or "")))
+
+    def read_doc(self, doc) -> Cues:
+        """The cues in a message's Doc, made from normalise(text) (only its tokens are read: the
+        message's one Doc, lemmas and all, serves as well as the tokenizer's)."""
         found: Dict[str, str] = {}
         covered = set()
         phrases: Dict[str, str] = {}

@@ -1,7 +1,8 @@
 """The deterministic safety net: spaCy matchers that flag urgent messages.
 
-It runs on every message inside the Rasa NLU pipeline (bot/nlu/safety_component.py) and again in
-the API's degraded path, independent of the classifier. Patterns live in safety_patterns.yml.
+It reads every message once, as part of the message's one reading (bot/nlu/reading.py: the
+Doc of `normalise(text)` that the context cues, the risk facts and Rasa's featurizers read too),
+independent of the classifier. Patterns live in safety_patterns.yml.
 """
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class SafetyResult:
 
 
 def normalise(text: str) -> str:
+    """The one normalisation before spaCy reads a message: the matchers' phrases are written
+    for it, and the Doc the NLU pipeline's featurizers read is made from it too."""
     text = text.translate(_QUOTES).lower()
     text = _REPEATS.sub(r"\1\1", text)
     return " ".join(text.split())
@@ -56,9 +59,9 @@ class SafetyNet:
         # the risk step's rules without spaCy (46 MB instead of ~475 MB).
         from spacy.matcher import Matcher, PhraseMatcher
 
-        from bot.nlu.spacy_pipeline import build_nlp
+        from bot.nlu.spacy_pipeline import shared_nlp
 
-        self.nlp = nlp or build_nlp()
+        self.nlp = nlp or shared_nlp()
         with open(patterns_file, encoding="utf-8") as f:
             raw = yaml.safe_load(f)
         config = raw["categories"]
@@ -82,7 +85,10 @@ class SafetyNet:
                 self.tokens.add(name, c["patterns"])
 
     def check(self, text: str) -> SafetyResult:
-        doc = self.nlp(normalise(text or ""))
+        return self.check_doc(self.nlp(normalise(text or "")))
+
+    def check_doc(self, doc) -> SafetyResult:
+        """The verdict on a message's Doc: one made by this net's pipeline from normalise(text)."""
         hits = []
         for matcher in (self.phrases, self.lemmas, self.tokens):
             for match_id, start, end in matcher(doc):
@@ -132,5 +138,5 @@ def _negated(doc, start: int, far: bool = False) -> bool:
 
 @lru_cache(maxsize=1)
 def shared_safety_net() -> SafetyNet:
-    """One net per process: building it loads the lemma tables (about a second)."""
+    """One net per process, on the process's one spaCy pipeline."""
     return SafetyNet()

@@ -1,10 +1,12 @@
-"""Builds the project's spaCy pipeline from code: blank English + lookup lemmas.
+"""The project's spaCy pipeline, built from code: blank English + lookup lemmas.
 
-No model is downloaded: the lemma tables ship in the `spacy-lookups-data` package.
-`python -m bot.nlu.spacy_pipeline build/spacy_en` saves it for Rasa's SpacyNLP component.
+No model is downloaded: the lemma tables ship in the `spacy-lookups-data` package. One pipeline
+per process (`shared_nlp`): the reading of a message (bot/nlu/reading.py) makes its one Doc with
+it, the safety net, the context cues and the risk facts build their matchers on its vocabulary,
+and the NLU pipeline's first component (bot/nlu/reading_component.py) hands it to Rasa, so the
+tokenizer and the featurizers read that same Doc.
 """
-import sys
-from pathlib import Path
+from functools import lru_cache
 
 import spacy
 from spacy.language import Language
@@ -19,16 +21,7 @@ def build_nlp() -> Language:
     return nlp
 
 
-def main(argv: list) -> int:
-    if len(argv) != 2:
-        print("usage: python -m bot.nlu.spacy_pipeline OUTPUT_DIR", file=sys.stderr)
-        return 2
-    out = Path(argv[1])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_nlp().to_disk(out)
-    print(f"spaCy pipeline written to {out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+@lru_cache(maxsize=1)
+def shared_nlp() -> Language:
+    """The process's one pipeline: building it loads the lemma tables (about a second)."""
+    return build_nlp()

@@ -146,10 +146,12 @@ class FactReader:
             self.not_before[key] = set(spec.get("not_before") or ())
             self.only_after[key] = set(spec.get("only_after") or ())
 
-    def read(self, text: str) -> Facts:
+    def read(self, text: str, doc=None) -> Facts:
+        """`doc`: the message's Doc when already made, of normalise(text) by this pipeline (the
+        message's one reading, bot/nlu/reading.py); without it, it is made here."""
         text = text or ""
-        norm = normalise(text)
-        doc = self.nlp(norm)
+        norm = normalise(text) if doc is None else doc.text
+        doc = self.nlp(norm) if doc is None else doc
         matches, negated = self._matches(doc)
         matches += self._laughed_off(doc)
         matches = _over_and_done(doc, matches)
@@ -529,8 +531,8 @@ def shared_fact_reader() -> FactReader:
     return FactReader()
 
 
-def read_facts(text: str) -> Facts:
-    return shared_fact_reader().read(text)
+def read_facts(text: str, doc=None) -> Facts:
+    return shared_fact_reader().read(text, doc)
 
 
 def _conditional(doc, negation: int) -> bool:
