@@ -266,6 +266,7 @@ def test_acts(text, act):
 
 
 @pytest.mark.parametrize("text,act", [
+    ("there has been no talk of meeting up", "meeting_planned"),
     ("i met him online", "met"),  # how they met, not a meeting
     ("when i come home from school my mum is at work", "missing"),
     ("we were posting pictures of our holiday", "threat_to_share"),
@@ -327,6 +328,7 @@ WHEN = [
     ("he's out of hospital and home with us", "recovered"),
     ("the account got taken down and it's all done", "recovered"),
     ("he was convicted and i never have to see him", "recovered"),
+    ("i had my stomach pumped at school. im 20 now and a nurse", "past"),
 ]
 
 
@@ -345,6 +347,7 @@ def test_when(text, mark):
     ("he's 17 and he's still messaging her now", {"present"}),
     ("we're meeting in january", set()),  # a month ahead is not the past
     ("i'm in fourth year", set()),
+    ("im 20 now and i still cut", {"past", "present"}),  # an adult, and still: not over
 ])
 def test_when_exactly(text, marks):
     assert read_facts(text).when == marks
@@ -379,6 +382,7 @@ MANNER = [
     ("what should i do if my son ever gets a message like that", "hypothetical"),
     ("nothing has happened, i just want to be ready", "hypothetical"),
     ("some days it still hits me out of nowhere", "figurative"),
+    ("we were joking about hiding the body lol, obviously a joke", "figurative"),
 ]
 
 

@@ -11,6 +11,8 @@ FLAGGED = [
     ("KILLING MYSELF tonight", "suicide_self_harm"),
     ("i dont want to be here anymore", "suicide_self_harm"),
     ("ive been thinking about ending it a lot lately", "suicide_self_harm"),
+    ("im being held in a flat and cant get out", "immediate_danger"),
+    ("she is being held against her will", "immediate_danger"),
     ("i don’t want to be here anymore", "suicide_self_harm"),
     ("she's been cutting herself", "suicide_self_harm"),
     ("send nudes or i'll tell everyone", "sextortion"),
@@ -126,7 +128,8 @@ NOT_URGENT = [
     # a negation reaching over the words of a plan
     "there has been no talk of meeting up",
     "he has never asked to meet me",
-    "she doesnt want to meet him",
+    "she has no plans to meet him",
+    "my gran keeps getting texts saying her parcel is being held",
 ]
 
 
@@ -146,6 +149,7 @@ NEGATED = [
 ]
 STILL_URGENT = [
     "i told him no but he wants to meet me tonight",
+    "i dont want to meet him on saturday but he says i have to",
     "i dont want to but hes picking me up after school",
     "i don't want to die but i cant keep going like this",
     "he won't stop hitting me when his mates are round",

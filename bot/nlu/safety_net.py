@@ -22,10 +22,11 @@ _NEGATIONS = {"not", "n't", "nt", "never", "doesnt", "dont", "didnt", "isnt", "w
               "havent", "hadnt", "aint", "nae"}
 _NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
 # Words a negation reaches over to a plan (`negatable: far`): "no talk of meeting up",
-# "he never asked to meet me", "she doesn't want to meet him".
-_BRIDGES = {"talk", "talked", "mention", "mentioned", "plan", "plans", "planned", "sign", "signs", "ask", "asked",
-            "try", "tried", "want", "wanted", "wants", "said", "suggested", "of", "to", "about", "any", "ever",
-            "been", "intention", "intentions", "agreed"}
+# "he never asked to meet me". Not "want" or "agreed": "i don't want to meet him but he says i
+# have to" is a meeting being forced.
+NEGATION_BRIDGES = {"talk", "talked", "mention", "mentioned", "plan", "plans", "planned", "sign", "signs", "ask",
+                    "asked", "try", "tried", "said", "suggested", "of", "to", "about", "any", "ever", "been",
+                    "intention", "intentions"}
 # Tokens that end a sentence in the normalised text (newlines are already spaces there).
 SENTENCE_ENDS = frozenset({".", "!", "?", "..."})
 
@@ -125,7 +126,7 @@ class SafetyNet:
 def _negated(doc, start: int, far: bool = False) -> bool:
     at = start - 1
     if far:  # over up to three bridging words to "no" or a negation
-        while at >= 0 and start - at <= 3 and doc[at].lower_ in _BRIDGES:
+        while at >= 0 and start - at <= 3 and doc[at].lower_ in NEGATION_BRIDGES:
             at -= 1
         if at < 0 or (doc[at].lower_ != "no" and doc[at].lower_ not in _NEGATIONS):
             at = start - 1

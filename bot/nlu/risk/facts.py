@@ -24,7 +24,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 import yaml
 
 from bot.domain.taxonomy import ADULT_AGE as ADULT
-from bot.nlu.safety_net import SENTENCE_ENDS, normalise, shared_safety_net
+from bot.nlu.safety_net import NEGATION_BRIDGES, SENTENCE_ENDS, normalise, shared_safety_net
 
 FACTS_FILE = Path(__file__).with_name("facts.yml")
 CHILD_AGES = range(5, 26)  # the writer's or the child's
@@ -213,10 +213,13 @@ class FactReader:
             if self.only_after[key] and (before is None or doc[before].lower_ not in
                                          self.only_after[key] | self.words["negations"]):
                 continue
-            if fact.split(":")[0] in self.negatable and before is not None \
-                    and doc[before].lower_ in self.words["negations"] and not _conditional(doc, before):
-                negated.append((before, end))
-                continue
+            if fact.split(":")[0] in self.negatable and before is not None:
+                if fact.startswith("acts:meeting"):  # "no talk of meeting up", as the net reads it
+                    while before > 0 and start - before <= 3 and doc[before].lower_ in NEGATION_BRIDGES:
+                        before -= 1
+                if doc[before].lower_ in self.words["negations"] and not _conditional(doc, before):
+                    negated.append((before, end))
+                    continue
             kept.append((fact, start, end))
         # A time or manner inside a longer one is part of it: "now" in "i'm safe now".
         return [m for m in kept if not (m[0].startswith(("when:", "manner:")) and any(
