@@ -231,6 +231,12 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     ("school is killing me. my suicidal thoughts are really bad this week", False),
     ("i moved schools and its hard. ive picked the spot where im going to end it all. "
      "how do i report a fake account?", False),
+    # a story dated elsewhere, this sentence told wholly in the past: the model judges it
+    ("i had a friend i talked to a lot, and in the end he killed himself. i talked him out of killing himself "
+     "so many times and when he did it, i felt like i failed", True),
+    # ... but not when the writer's own danger is said now, nor sexual abuse told as past
+    ("my friend killed herself last year. now i want to kill myself too", False),
+    ("he raped me when i was 12. he touched me every weekend", False),
     # a past attempt, carried on in the next sentence
     ("tried to hang myself last month and it didnt work. honestly i still want to. nobody knows", False),
     # a hit the net read from a normalised text, not found as written: never lowered

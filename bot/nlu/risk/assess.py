@@ -141,6 +141,21 @@ def _told_as_past(words: str) -> bool:
     return any(t in _PAST_WORDS or (t.endswith("ed") and t not in _NOT_PAST) for t in tokens)
 
 
+# Words that put a sentence in the present: "i feel", "she's", "he keeps", "i want".
+_PRESENT_WORDS = {"am", "is", "are", "'m", "m", "'re", "re", "im", "keep", "keeps", "want", "wants", "wanna",
+                  "gonna", "going", "say", "says", "feel", "feels", "think", "thinks", "can", "cant", "will",
+                  "'ll", "ll", "need", "needs", "has", "have", "does", "dont", "doesnt", "now", "still",
+                  "today", "tonight", "tomorrow", "tmrw", "help", "plans", "plan", "scared"}
+_WORD = re.compile(r"[a-z']+")
+
+
+def _told_in_the_past(sentence_text: str) -> bool:
+    """A sentence of a story told after the event: a verb in the past tense, none in the present
+    ("i talked him out of killing himself and when he did it, i felt like i failed")."""
+    tokens = _WORD.findall(sentence_text.lower().replace("\u2019", "'"))
+    return _told_as_past(" ".join(tokens)) and not any(t in _PRESENT_WORDS or t.endswith(("'m", "'re")) for t in tokens)
+
+
 def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> List[str]:
     """What lowers one hit at [a, b): a figure of speech made of its words; a manner in its
     sentence; a story over in its sentence, or told as past in its sentence or the next, with no
@@ -165,9 +180,18 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # "tried to hang myself last month. i still want to": a next sentence saying it goes on
     dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence \
         and not nxt & {f"when:{mark}" for mark in rules.LIVE}
-    if not now and (over or dated):
+    # A story dated somewhere ("in the end he killed himself", "last year") and this sentence told
+    # wholly in the past, with nothing in the message said to be happening now or soon. Not sexual
+    # abuse: its danger may be in another sentence ("... the man still coaches children").
+    narrated = bool(facts.when & {"past", "recovered"}) and not facts.when & rules.LIVE \
+        and not (facts.sexual or "touched" in facts.acts) and _told_in_the_past(_sentence_text(text, sentence, here))
+    if not now and (over or dated or narrated):
         reasons.append("past_only")
     return reasons
+
+
+def _sentence_text(text: str, sentence, here: int) -> str:
+    return "".join(ch for i, ch in enumerate(text) if sentence(i) == here)
 
 
 def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
