@@ -15,6 +15,9 @@ PORT ?=
 ACTION_PORT ?=
 
 SPACY_MODEL := build/spacy_en/meta.json
+# The sentence encoder's graph as ONNX Runtime optimises it, saved once (bot/nlu/sentence_encoder.py
+# `prepare`; a process loading it holds ~75 MB less): that module's ENCODER_PATH.
+ENCODER := build/encoder/minilm.onnx
 # Where the trained model goes: bot/runtime/settings.py's MODEL_PATH (a test checks they agree).
 MODEL_DIR := models
 MODEL_NAME := schoolbot
@@ -31,7 +34,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test test-fast setup generate check-generated model validate eval test-stories clean content-report content-awaiting content-sign
 
-setup: $(VENV)/.installed $(SPACY_MODEL)
+setup: $(VENV)/.installed $(SPACY_MODEL) $(ENCODER)
 
 $(VENV)/.installed: requirements.txt requirements-models.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -45,6 +48,9 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 
 $(SPACY_MODEL): bot/nlu/spacy_pipeline.py $(VENV)/.installed
 	$(PY) -m bot.nlu.spacy_pipeline build/spacy_en
+
+$(ENCODER): bot/nlu/sentence_encoder.py $(VENV)/.installed
+	$(PY) -m bot.nlu.sentence_encoder $(ENCODER)
 
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.
