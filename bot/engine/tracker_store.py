@@ -1,16 +1,19 @@
-"""In-memory conversations that are forgotten after a period of inactivity.
+"""In-memory conversations that are forgotten after a period of inactivity, kept compact while idle.
 
 When one ends (expired, found at a turn or by the sweep, or deleted on request) the store calls
 the Ending hook it was given once (bot/engine/ending.py), with the conversation's summary.
 """
+import json
 import time
-from typing import Dict, Optional, Sequence, Text, Tuple
+import zlib
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import ActionExecuted, Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot.engine.conversation_cap import capped
@@ -19,6 +22,12 @@ from bot.engine.turn_memory import slim
 
 # Longer than an id may be used without a stored conversation (api/sessions.py GRACE_SECONDS).
 DELETED_KEPT_SECONDS = 120
+# Conversations kept as trackers (the most recently used): those whose turn is running or has
+# just finished. A turn reads its conversation more than once (the gateway checks a button's
+# payload against it, then Rasa reads it), and rebuilding one costs ~1 ms. All the others are
+# kept compressed; a bounded number of trackers is a fixed cost, not one per turn.
+LIVE_CONVERSATIONS = 16
+ZLIB_LEVEL = 6
 
 Saved = Tuple[DialogueStateTracker, Tuple[Event, ...]]
 
@@ -44,20 +53,33 @@ def handed_out(tracker: DialogueStateTracker, events: Sequence[Event], fetch_all
     return get_trackers_for_conversation_sessions(tracker)[-1]
 
 
+def packed(events: Sequence[Event]) -> bytes:
+    """The events as Rasa stores them (each event's dict, as JSON), compressed."""
+    text = json.dumps([e.as_dict() for e in events], separators=(",", ":"), ensure_ascii=False)
+    return zlib.compress(text.encode("utf-8"), ZLIB_LEVEL)
+
+
+def unpacked(data: bytes) -> List[Event]:
+    return deserialise_events(json.loads(zlib.decompress(data)))
+
+
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
     """Rasa's in-memory store plus an idle expiry; the embedded default.
 
-    Rasa's store keeps each conversation as JSON, and every turn parsed it, made its events
-    again and replayed them (about 1 ms a turn). Here a conversation stays the tracker the last
-    turn saved, beside the events it had then. A turn that failed before saving has changed that
-    tracker, so the next turn is given one rebuilt from the saved events instead.
+    Memory: a conversation is kept as its events in Rasa's JSON, compressed (~0.5 KB a turn;
+    as Python objects a turn's ~10 events held ~12 KB). Only the LIVE_CONVERSATIONS most recently
+    used are also kept as the tracker the last turn saved, beside the events it had then; any
+    other is rebuilt from its stored events when its next turn comes (~1 ms), as Rasa's own
+    stores do. A turn that failed before saving has changed its tracker, so the next turn is given
+    one rebuilt from the saved events instead.
     """
 
     def __init__(self, ttl_seconds: float, domain: Optional[Domain] = None,
                  ending: Optional[Ending] = None) -> None:
         super().__init__(domain or Domain.empty())
         self.ending = ending
-        self.store: Dict[Text, Saved] = {}
+        self.store: Dict[Text, bytes] = {}  # every conversation: its events, packed()
+        self.live: "OrderedDict[Text, Saved]" = OrderedDict()  # the most recently used, as trackers
         self.ttl_seconds = ttl_seconds
         self.last_active: Dict[Text, float] = {}
         # Ids deleted on request, until they are too old to be accepted without a conversation
@@ -70,8 +92,33 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         if tracker.sender_id in self.store and not await self.exists(tracker.sender_id):
             self._end(tracker.sender_id, deleted=False)  # an expired one, not swept yet: it ended
         slim(tracker.events)  # what later turns read, not the whole parse (bot/engine/turn_memory.py)
-        self.store[tracker.sender_id] = (tracker, tuple(tracker.events))
+        events = tuple(tracker.events)
+        self.store[tracker.sender_id] = packed(events)
+        self._keep_live(tracker.sender_id, (tracker, events))
         self.last_active[tracker.sender_id] = time.monotonic()
+
+    def _keep_live(self, sender_id: Text, saved: Saved) -> None:
+        self.live[sender_id] = saved
+        self.live.move_to_end(sender_id)
+        while len(self.live) > LIVE_CONVERSATIONS:
+            self.live.popitem(last=False)
+
+    def saved_events(self, sender_id: Text) -> Optional[List[Event]]:
+        """The conversation's events as last saved (None when none is stored)."""
+        saved = self.live.get(sender_id)
+        if saved is not None:
+            return list(saved[1])
+        data = self.store.get(sender_id)
+        return None if data is None else unpacked(data)
+
+    def _saved_tracker(self, sender_id: Text) -> Saved:
+        """The tracker as last saved, and its events: the live one when untouched, else rebuilt."""
+        saved = self.live.get(sender_id)
+        if saved is None or not untouched(*saved):
+            events = tuple(saved[1] if saved is not None else unpacked(self.store[sender_id]))
+            saved = (rebuilt(self, sender_id, events), events)
+        self._keep_live(sender_id, saved)
+        return saved
 
     async def _retrieve(self, sender_id: Text, fetch_all_sessions: bool) -> Optional[DialogueStateTracker]:
         # This conversation only: a sweep of all of them on every turn cost time in proportion
@@ -79,16 +126,13 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         if not await self.exists(sender_id):
             self._end(sender_id, deleted=False)
             return None
-        tracker, events = self.store[sender_id]
-        if not untouched(tracker, events):
-            tracker = rebuilt(self, sender_id, events)
-            self.store[sender_id] = (tracker, events)
+        tracker, events = self._saved_tracker(sender_id)
         return handed_out(tracker, events, fetch_all_sessions)
 
     def serialised(self, sender_id: Text) -> Optional[str]:
         """The conversation as it was last saved, in Rasa's JSON (what a stored tracker holds)."""
-        saved = self.store.get(sender_id)
-        return None if saved is None else self.serialise_tracker(rebuilt(self, sender_id, saved[1]))
+        events = self.saved_events(sender_id)
+        return None if events is None else self.serialise_tracker(rebuilt(self, sender_id, events))
 
     async def exists(self, conversation_id: Text) -> bool:
         seen = self.last_active.get(conversation_id)
@@ -105,18 +149,16 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
 
     def _end(self, sender_id: Text, deleted: bool) -> bool:
         """Forgets a conversation; if one was stored, it has ended: the hook hears of it once."""
-        saved = self.store.get(sender_id)
+        tracker = self._saved_tracker(sender_id)[0] if self.ending is not None and sender_id in self.store else None
         if not self.forget(sender_id):
             return False
-        if self.ending is not None and saved is not None:
-            tracker, events = saved
-            if not untouched(tracker, events):
-                tracker = rebuilt(self, sender_id, events)
+        if tracker is not None:
             self.ending.end(self.ending.summary_of(tracker), deleted)
         return True
 
     def forget(self, sender_id: Text) -> bool:
         self.last_active.pop(sender_id, None)
+        self.live.pop(sender_id, None)
         return self.store.pop(sender_id, None) is not None
 
     def delete(self, sender_id: Text) -> bool:
