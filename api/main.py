@@ -36,9 +36,12 @@ def _serve_without_tensorflow() -> None:
     no_tensorflow.install(model_path, tensorflow)
 
 
+from bot.engine import lean_channels  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
 
 _serve_without_tensorflow()
+# Rasa's input channels only if something asks for one (bot/engine/lean_channels.py; ~19 MB less).
+lean_channels.install()
 
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
