@@ -200,3 +200,43 @@ def test_the_graph_runner_parses_every_held_out_message_as_dask_does(client):
     ours, rasas = parse_all(sequential), parse_all(_dask(sequential))
     for text, a, b in zip(texts, ours, rasas):
         assert a == b, text
+
+
+def _spacy_nodes(runner):
+    """The loaded SpacyNLP components of a graph runner, by node name."""
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    return {name: node._component for name, node in runner._instantiated_nodes.items()
+            if isinstance(getattr(node, "_component", None), SpacyNLP)}
+
+
+def test_both_spacy_nodes_share_one_pipeline_and_parse_as_a_copy_of_its_own_does(client):
+    """Patch 5: the prediction graph's two SpacyNLP nodes (the one that provides the pipeline and
+    the one that runs it on messages, which is given the provided one) get one pipeline, loaded
+    once; every held-out message parses as it does with a pipeline loaded on its own, as Rasa
+    loads it."""
+    from tooling.evaluation.heldout_data import load_heldout, load_heldout_long
+
+    agent = client.app.state.assistant.agent
+    nodes = _spacy_nodes(agent.processor.graph_runner)
+    assert set(nodes) == {"provide_SpacyNLP0", "run_SpacyNLP0"}
+    provider = nodes["provide_SpacyNLP0"]
+    assert provider._model.model is nodes["run_SpacyNLP0"]._model.model
+    texts = [e.text for e in load_heldout()] + [e.text for e in load_heldout_long()]
+
+    def parse_all():
+        loop = asyncio.new_event_loop()
+        try:
+            return [loop.run_until_complete(agent.parse_message(t)) for t in texts]
+        finally:
+            loop.close()
+
+    shared = parse_all()
+    own = rasa_patches._rasa_spacy_load_model(provider._model.model_name)
+    assert own.model is not provider._model.model
+    kept, provider._model = provider._model, own
+    try:
+        alone = parse_all()
+    finally:
+        provider._model = kept
+    assert alone == shared

@@ -24,7 +24,12 @@ with any other version Rasa's own code stays and one line is logged.
    a field). Inside that module, `copy.deepcopy` returns its argument as it is;
    tests/test_rasa_patches.py checks that every `copy.` in it is an argument of a debug log.
 
-4. Keep-alive action endpoint (a subclass, no patch). Rasa opens a new aiohttp session, so a new TCP connection, for
+5. One spaCy pipeline per model name. The prediction graph has two SpacyNLP nodes: one loads
+   and provides the pipeline, the other runs it on messages and is given the provided one. Each
+   loaded build/spacy_en when it was made, so the second copy was never used: ~0.4 s of start-up
+   CPU and a copy in memory for nothing. Here the second node gets the first one's.
+
+6. Keep-alive action endpoint (a subclass, no patch). Rasa opens a new aiohttp session, so a new TCP connection, for
    every call to the action server. KeepAliveEndpointConfig keeps one session per event loop and
    reuses its connections.
 """
@@ -42,6 +47,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
@@ -60,6 +66,8 @@ _rasa_resolve_by_type = Event.resolve_by_type
 _validator = None
 _fast_check: Optional[Callable[[Any], bool]] = None
 _event_types: Dict[str, type] = {}
+_rasa_spacy_load_model = SpacyNLP.load_model
+_spacy_models: Dict[str, SpacyModel] = {}
 
 
 def fast_check(schema: Dict[str, Any]) -> Callable[[Any], bool]:
@@ -119,6 +127,14 @@ def _resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional
     return found
 
 
+def _load_spacy_model(spacy_model_name: str) -> SpacyModel:
+    """SpacyNLP.load_model (rasa 3.6.21), once per model name; an error is raised as before."""
+    found = _spacy_models.get(spacy_model_name)
+    if found is None:
+        found = _spacy_models[spacy_model_name] = _rasa_spacy_load_model(spacy_model_name)
+    return found
+
+
 class _NoDebugCopies:
     """What rasa.core.processor sees as the `copy` module: its copies only feed debug logs."""
 
@@ -140,6 +156,7 @@ def install() -> bool:
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     rasa.core.processor.copy = _NoDebugCopies
+    SpacyNLP.load_model = staticmethod(_load_spacy_model)
     return True
 
 
@@ -165,6 +182,8 @@ def uninstall() -> None:
     Event.resolve_by_type = staticmethod(_rasa_resolve_by_type)
     _event_types.clear()
     rasa.core.processor.copy = copy
+    SpacyNLP.load_model = staticmethod(_rasa_spacy_load_model)
+    _spacy_models.clear()
 
 
 class _Borrowed:
