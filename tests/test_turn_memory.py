@@ -1,6 +1,6 @@
 """What a live conversation costs the worker per turn (the goal: at most 5 KB; it was ~28 KB).
 
-Measured here: ~1.5 KB (tracemalloc); ~12.2 KB before idle conversations were kept
+Measured here: ~1.2-1.4 KB (tracemalloc); ~12.2 KB before idle conversations were kept
 compressed (bot/engine/tracker_store.py), ~28 KB before a finished turn kept only what later
 turns read (bot/engine/turn_memory.py). What is left: the compressed conversation (~0.5 KB a
 turn), the per-session rate-limit counters and session ids, and small caches of the NLU
@@ -26,7 +26,7 @@ from bot.engine.turn_memory import INTENT_KEPT, PARSE_KEPT, buttons_only
 from tooling.bench.mixes import CONVERSATIONS
 
 GOAL_BYTES_PER_TURN = 5 * 1024  # the goal (docs/performance.md, Memory)
-MAX_BYTES_PER_TURN = 2 * 1024  # reached: ~1.5 KB; before: ~12.2 KB, and ~28 KB before that
+MAX_BYTES_PER_TURN = 2 * 1024  # reached: ~1.2-1.4 KB; before: ~12.2 KB, and ~28 KB before that
 
 
 def converse(chat, conversation):
