@@ -3,6 +3,8 @@ vectors of the shipped model bit for bit, in less memory; a prepared graph that 
 not used."""
 import json
 import logging
+import mmap
+import os
 import subprocess
 import sys
 
@@ -82,3 +84,24 @@ def test_the_makefile_prepares_the_encoder_where_the_settings_look_for_it():
     assert ROOT / make_variable("ENCODER") == ENCODER_PATH
     setup = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("setup:"))
     assert "$(ENCODER)" in setup.split()
+
+
+def test_preparing_again_never_writes_over_the_files_a_process_has_mapped(tmp_path):
+    """The weights file is mapped by the processes using it: `make` writing over it in place
+    crashed one (a bus error, seen in an evaluation running while the encoder was prepared
+    again: the file is cut to nothing, then written). New files are renamed into place instead;
+    a process keeps the old ones, whole, for as long as it has them."""
+    path = prepare(tmp_path / "minilm.onnx")
+    data = path.parent / (path.name + ".data")
+    encoder = SentenceEncoder(prepared=path)
+    before = encoder.encode(CHECK_TEXTS)
+    with open(data, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    inodes = (os.stat(path).st_ino, os.stat(data).st_ino)
+    size, start_bytes = len(mapped), mapped[:65536]
+    prepare(path)
+    assert os.stat(data).st_ino != inodes[1] and os.stat(path).st_ino != inodes[0]
+    assert len(mapped) == size and mapped[:65536] == start_bytes
+    mapped.close()
+    assert np.array_equal(encoder.encode(CHECK_TEXTS), before)
+    assert SentenceEncoder(prepared=path).prepared
