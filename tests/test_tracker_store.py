@@ -72,3 +72,16 @@ def test_an_idle_conversation_is_kept_compressed_and_comes_back_whole():
     assert again.latest_message.intent == {"name": "greet", "confidence": 0.9}
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in first.events]
     assert len(store.live) == LIVE_CONVERSATIONS and "conv-5" in store.live  # now in use again
+    assert "conv-5" not in store.store and len(store.store) == 1  # the one it pushed out is packed
+    assert store.conversation_ids() and set(store.conversation_ids()) == set(store.live) | set(store.store)
+
+
+def test_a_conversation_in_use_is_not_packed_at_each_turn():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = saved_hello(store, "conv-6")
+    for n in range(5):
+        tracker = asyncio.run(store.retrieve("conv-6"))
+        tracker.update(UserUttered(f"message {n}"))
+        asyncio.run(store.save(tracker))
+    assert "conv-6" in store.live and not store.store and store.holds("conv-6")
+    assert said(asyncio.run(store.retrieve("conv-6"))) == ["hello"] + [f"message {n}" for n in range(5)]
