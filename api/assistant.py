@@ -48,6 +48,7 @@ class Assistant:
         self._parser: Optional[ThreadPoolExecutor] = None  # made when first needed
         # The readers' matchers take ~0.5 s to build: now, not inside the first turn's budget.
         shared_fact_reader(), shared_context_cues()
+        self.warmed_up = False  # warm_up() has run: ready to answer a turn at its usual cost
 
     @classmethod
     def load(cls, settings: Settings, net: SafetyNet, tracker_store=None, lock_store=None) -> "Assistant":
@@ -71,7 +72,24 @@ class Assistant:
             await close()
 
     def is_ready(self) -> bool:
-        return self.agent.is_ready()
+        return self.agent.is_ready() and self.warmed_up
+
+    # Read by the warm-up parse: a Latin-script English message long enough for the language check.
+    WARM_UP_TEXT = "Someone keeps sending me horrible messages on snapchat and I do not know what to do"
+
+    async def warm_up(self) -> None:
+        """Before the worker says it is ready (/readyz): one parse, so that what the first turn
+        would otherwise make or wait for is there. The sentence encoder's session is made at its
+        first use, and a message long enough for the language check waits for the language
+        models, which load in a thread while the model loads (bot/nlu/language.py). Without this,
+        the first turns after /readyz said ready took seconds and, on a busy machine, went over
+        the parse budget and were answered degraded (seen: 3.8 s, at load 8). No parse budget
+        here: the worker is not serving yet."""
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        await loop.run_in_executor(self._parse_thread(), self._parse_now, self.WARM_UP_TEXT)
+        self.warmed_up = True
+        log.info("warm-up parse done in %.0f ms", (time.perf_counter() - started) * 1000)
 
     async def respond(self, session_id: str, text: Optional[str], audience: Optional[str],
                       payload: Optional[str] = None, school: Optional[str] = None) -> Tuple[Dict, bool]:
@@ -143,13 +161,16 @@ class Assistant:
         """The NLU parse, in the parse thread, within the parse budget (OverBudget otherwise).
         The request's context goes with it, so the reading made above is reused there."""
         loop = asyncio.get_running_loop()
-        if self._parser is None:
-            self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
-        work = loop.run_in_executor(self._parser, contextvars.copy_context().run, self._parse_now, text)
+        work = loop.run_in_executor(self._parse_thread(), contextvars.copy_context().run, self._parse_now, text)
         try:
             return await asyncio.wait_for(work, self.settings.parse_budget_seconds)
         except asyncio.TimeoutError:
             raise OverBudget() from None
+
+    def _parse_thread(self) -> ThreadPoolExecutor:
+        if self._parser is None:
+            self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu-parse")
+        return self._parser
 
     def _parse_now(self, text: str) -> Dict:
         # Rasa's parse_message is a coroutine that never waits when NLU runs in process (no HTTP

@@ -1,7 +1,7 @@
 """The FastAPI app, assembled in one place: create_app() with a lifespan that loads the Agent."""
 import asyncio
-import gc
 import contextlib
+import gc
 import hmac
 import ipaddress
 import logging
@@ -36,9 +36,12 @@ def _serve_without_tensorflow() -> None:
     no_tensorflow.install(model_path, tensorflow)
 
 
+from bot.engine import lean_channels  # noqa: E402
 from bot.runtime.settings import Settings  # noqa: E402
 
 _serve_without_tensorflow()
+# Rasa's input channels only if something asks for one (bot/engine/lean_channels.py; ~19 MB less).
+lean_channels.install()
 
 from api.assistant import Assistant
 from api.ratelimit import RateLimits
@@ -50,6 +53,7 @@ from bot.engine.stores import Stores, build_stores
 from bot.insights import record
 from bot.insights.periods import Clock
 from bot.insights.recorder import Insights
+from bot.runtime.memory import release_freed_memory
 from bot.nlu.safety_net import shared_safety_net
 
 log = logging.getLogger("api")
@@ -57,11 +61,13 @@ log = logging.getLogger("api")
 
 async def sweep_expired(stores: Stores, every_seconds: float) -> None:
     """Forgets idle conversations even when no one is chatting (Redis expires its own; a worker
-    drops its copies of those). A failed sweep (Redis unreachable) is retried next time."""
+    drops its copies of those), and gives the memory freed back to the system. A failed sweep
+    (Redis unreachable) is retried next time."""
     while True:
         await asyncio.sleep(every_seconds)
         try:
-            stores.sweep()
+            if stores.sweep():
+                release_freed_memory()
         except Exception as exc:  # noqa: BLE001 - the sweeper must outlive a lost Redis
             log.warning("sweep failed: %s", type(exc).__name__)
 
@@ -96,11 +102,14 @@ def create_app(settings: Optional[Settings] = None, insights_clock: Optional[Clo
         stores = build_stores(settings, ending)
         app.state.stores = stores
         app.state.assistant = Assistant.load(settings, shared_safety_net(), stores.tracker_store, stores.lock_store)
+        # /readyz says ready only once a turn can be answered at its usual cost.
+        await app.state.assistant.warm_up()
         # The loaded model is ~550k Python objects that live as long as the process; a full
         # garbage collection walked them all (~300 ms, measured), stalling every request in
         # flight from time to time. Frozen, the collector only looks at what turns create.
         gc.collect()
         gc.freeze()
+        release_freed_memory()
         sweeper = None
         if stores.sweep_every_seconds:
             sweeper = asyncio.create_task(sweep_expired(stores, stores.sweep_every_seconds))

@@ -50,7 +50,11 @@ try:
         replies = [client.post("/api/v1/chat", json={"message": text}).json()
                    for text in ("someone keeps sending me hate on snap", "he wants to meet me tomorrow and keep it secret")]
     rss = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')) / 1024
+    from bot.engine import lean_channels
     print(json.dumps({"tensorflow": sorted(m for m in sys.modules if m.split('.')[0] in no_tensorflow.PACKAGES),
+                      "channels": sorted(m for m in sys.modules if m.startswith("rasa.core.channels.")
+                                         or m.split('.')[0] in ("aiogram", "webexteamssdk", "slack_sdk", "socketio")),
+                      "lean_channels": lean_channels.lean(),
                       "placeholders_used": no_tensorflow.installed(), "degraded": [r.get("degraded") for r in replies],
                       "topics": [r.get("topic") for r in replies], "rss_mb": rss}))
 finally:
@@ -65,3 +69,31 @@ def test_the_api_serves_a_turn_without_tensorflow():
     assert found["placeholders_used"]
     assert found["tensorflow"] == []
     assert found["degraded"] == [False, False] and found["topics"][0] == "bullying"
+
+
+def test_the_api_serves_a_turn_without_rasas_input_channels():
+    """Only the channel module itself: not Telegram, Webex, Slack, Socket.IO ... (bot/engine/lean_channels.py)."""
+    found = run(API)
+    assert found["lean_channels"]
+    assert found["channels"] == ["rasa.core.channels.channel"], found["channels"]
+    assert found["degraded"] == [False, False]
+
+
+CHANNELS_ASKED = """
+import json, sys
+import api.main
+from bot.engine import lean_channels
+lean = lean_channels.lean()
+from rasa.core.channels import BUILTIN_CHANNELS, UserMessage, channel
+from rasa.core.channels import console
+print(json.dumps({"lean_before": lean, "lean_after": lean_channels.lean(), "names": sorted(BUILTIN_CHANNELS),
+                  "same": UserMessage is channel.UserMessage, "console": console.__name__,
+                  "slack": "rasa.core.channels.slack" in sys.modules}))
+"""
+
+
+def test_an_input_channel_asked_for_is_rasas_own():
+    found = run(CHANNELS_ASKED)
+    assert found["lean_before"] and not found["lean_after"]
+    assert {"rest", "socketio", "slack", "telegram", "cmdline"} <= set(found["names"])
+    assert found["same"] and found["console"] == "rasa.core.channels.console" and found["slack"]

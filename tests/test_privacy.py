@@ -8,7 +8,7 @@ from bot.runtime.settings import Settings
 
 def stored_conversations(client) -> str:
     store = client.app.state.assistant.tracker_store
-    return json.dumps([store.serialised(sid) for sid in store.store])
+    return json.dumps([store.serialised(sid) for sid in store.conversation_ids()])
 
 
 def test_privacy_answer_matches_the_code(client, chat, caplog):
@@ -49,10 +49,10 @@ def test_conversation_expires_after_inactivity(client, chat):
     try:
         first = chat("people in my class are leaving me out of the group chat")
         chat(payload="/audience_parent", session_id=first["session_id"])
-        assert first["session_id"] in store.store
+        assert store.holds(first["session_id"])
         time.sleep(0.7)
         store.sweep()
-        assert first["session_id"] not in store.store
+        assert not store.holds(first["session_id"])
         # The conversation starts afresh: the audience is no longer remembered.
         again = chat("someone is posting nasty stuff about me", session_id=first["session_id"])
         assert again["services"][0]["id"] == "childline"
@@ -62,7 +62,7 @@ def test_conversation_expires_after_inactivity(client, chat):
 
 def test_delete_forgets_a_conversation_at_once(client, chat):
     reply = chat("someone keeps messaging me")
-    store = client.app.state.assistant.tracker_store.store
-    assert reply["session_id"] in store
+    store = client.app.state.assistant.tracker_store
+    assert store.holds(reply["session_id"])
     assert client.delete(f"/api/v1/sessions/{reply['session_id']}").status_code == 204
-    assert reply["session_id"] not in store
+    assert not store.holds(reply["session_id"])

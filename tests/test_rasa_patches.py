@@ -200,3 +200,17 @@ def test_the_graph_runner_parses_every_held_out_message_as_dask_does(client):
     ours, rasas = parse_all(sequential), parse_all(_dask(sequential))
     for text, a, b in zip(texts, ours, rasas):
         assert a == b, text
+
+
+def test_both_spacy_nodes_hold_the_process_s_one_pipeline(client):
+    """The prediction graph's two ReadingNLP nodes (the one that provides the pipeline and the
+    one that runs it on messages) hold the pipeline the safety net, cues and facts read with:
+    built once per process (bot/nlu/spacy_pipeline.py), never loaded again."""
+    from bot.nlu.reading_component import ReadingNLP
+    from bot.nlu.spacy_pipeline import shared_nlp
+
+    runner = client.app.state.assistant.agent.processor.graph_runner
+    nodes = {name: node._component for name, node in runner._instantiated_nodes.items()
+             if isinstance(getattr(node, "_component", None), ReadingNLP)}
+    assert len(nodes) == 2, sorted(nodes)
+    assert all(node._model.model is shared_nlp() for node in nodes.values())

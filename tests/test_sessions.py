@@ -13,7 +13,7 @@ def test_an_invented_session_id_starts_a_new_session(client, chat):
     reply = chat("someone keeps sending me hate on snap", session_id="aaaaaaaa")
     assert reply["session_id"] != "aaaaaaaa"
     assert client.app.state.session_ids.valid(reply["session_id"])
-    assert "aaaaaaaa" not in client.app.state.assistant.tracker_store.store
+    assert not client.app.state.assistant.tracker_store.holds("aaaaaaaa")
 
 
 def test_an_issued_session_id_continues(client, chat):
@@ -89,7 +89,7 @@ def test_a_deleted_session_id_is_not_revived(client, chat):
     with mock.patch("api.sessions.GRACE_SECONDS", 0):
         again = chat("hello", session_id=sid)
     assert again["session_id"] != sid
-    assert sid not in client.app.state.assistant.tracker_store.store
+    assert not client.app.state.assistant.tracker_store.holds(sid)
 
 
 def test_a_just_issued_id_is_accepted_before_anything_is_stored(client, chat):

@@ -1,5 +1,6 @@
-"""bot/engine/tracker_store.py: the embedded store keeps the tracker object between turns, and a turn
-that failed before saving leaves no trace in the next one."""
+"""bot/engine/tracker_store.py: the embedded store keeps the most recently used conversations as
+tracker objects and the others compressed, gives back what was saved either way, and a turn that
+failed before saving leaves no trace in the next one."""
 import asyncio
 import json
 import time
@@ -7,7 +8,7 @@ import time
 import pytest
 from rasa.shared.core.events import UserUttered
 
-from bot.engine.tracker_store import ExpiringInMemoryTrackerStore
+from bot.engine.tracker_store import LIVE_CONVERSATIONS, ExpiringInMemoryTrackerStore
 from tests.support import said, save_two_sessions
 
 pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
@@ -55,3 +56,32 @@ def test_forgotten_and_expired_conversations_are_gone():
     asyncio.run(store.save(tracker))
     time.sleep(0.05)
     assert asyncio.run(store.retrieve("conv-4")) is None and store.serialised("conv-4") is None
+
+
+def test_an_idle_conversation_is_kept_compressed_and_comes_back_whole():
+    store = ExpiringInMemoryTrackerStore(60)
+    first = saved_hello(store, "conv-5")
+    first.update(UserUttered("and a second message", parse_data={"intent": {"name": "greet", "confidence": 0.9}}))
+    asyncio.run(store.save(first))
+    for n in range(LIVE_CONVERSATIONS):  # later conversations push it out of the live ones
+        saved_hello(store, f"other-{n}")
+    assert "conv-5" not in store.live and isinstance(store.store["conv-5"], bytes)
+    again = asyncio.run(store.retrieve("conv-5"))
+    assert again is not first
+    assert said(again) == ["hello", "and a second message"]
+    assert again.latest_message.intent == {"name": "greet", "confidence": 0.9}
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in first.events]
+    assert len(store.live) == LIVE_CONVERSATIONS and "conv-5" in store.live  # now in use again
+    assert "conv-5" not in store.store and len(store.store) == 1  # the one it pushed out is packed
+    assert store.conversation_ids() and set(store.conversation_ids()) == set(store.live) | set(store.store)
+
+
+def test_a_conversation_in_use_is_not_packed_at_each_turn():
+    store = ExpiringInMemoryTrackerStore(60)
+    tracker = saved_hello(store, "conv-6")
+    for n in range(5):
+        tracker = asyncio.run(store.retrieve("conv-6"))
+        tracker.update(UserUttered(f"message {n}"))
+        asyncio.run(store.save(tracker))
+    assert "conv-6" in store.live and not store.store and store.holds("conv-6")
+    assert said(asyncio.run(store.retrieve("conv-6"))) == ["hello"] + [f"message {n}" for n in range(5)]

@@ -28,7 +28,7 @@ def test_a_typed_topic_button_is_that_button(client, payload, topic, caplog):
 
 def test_it_is_stored_as_the_button_press(client):
     reply = typed(client, "  /grooming ")
-    events = [e for e in client.app.state.assistant.tracker_store.store[reply["session_id"]][0].events
+    events = [e for e in client.app.state.assistant.tracker_store.saved_events(reply["session_id"])
               if e.type_name == "user"]
     assert events[-1].intent["name"] == "grooming" and events[-1].intent.get("confidence") == 1.0
 
@@ -47,6 +47,6 @@ def test_a_typed_follow_up_is_a_button_only_once_offered(client, chat):
 def test_anything_but_an_exact_payload_stays_text(client):
     for message in ("/grooming please", "/greet{\"x\": 1}", "//grooming", "/nlu_fallback", "/safe_now"):
         reply = typed(client, message)
-        store = client.app.state.assistant.tracker_store.store[reply["session_id"]][0]
-        (said,) = [e for e in store.events if e.type_name == "user"]
+        events = client.app.state.assistant.tracker_store.saved_events(reply["session_id"])
+        (said,) = [e for e in events if e.type_name == "user"]
         assert not said.text.startswith("/"), said.text

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import parse_qs
 
-import yaml
+from bot import yaml_files
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -47,7 +47,7 @@ def templates() -> Environment:
 @lru_cache(maxsize=1)
 def guidance():
     with open(GUIDANCE, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = yaml_files.safe_load(f)
     links = [directory.get(sid) for sid in raw["child_protection"]]
     return {"links": [{"name": s.name, "url": s.url, "summary": s.summary} for s in links],
             "emergency": directory.get(raw["emergency"]).phone}

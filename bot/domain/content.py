@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Tuple
 
-import yaml
+from bot import yaml_files
 
 from bot import BOT_DIR
 from bot.domain import directory, taxonomy
@@ -45,7 +45,7 @@ def _file(name: str) -> dict:
     if not path.exists() and (SITUATIONS_DIR / f"{name}.yml").exists():
         path = SITUATIONS_DIR / f"{name}.yml"
     with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml_files.safe_load(f)
 
 
 def audience_or_default(audience) -> str:

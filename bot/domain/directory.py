@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
-import yaml
+from bot import yaml_files
 
 from bot import BOT_DIR
 
@@ -40,7 +40,7 @@ class Service:
 @lru_cache(maxsize=1)
 def services() -> Dict[str, Service]:
     with open(SERVICES_FILE, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)["services"]
+        raw = yaml_files.safe_load(f)["services"]
     return {
         sid: Service(id=sid, **{
             **entry,

@@ -2,7 +2,7 @@
 from functools import lru_cache
 from typing import Dict, List, Optional
 
-import yaml
+from bot import yaml_files
 
 from bot import BOT_DIR
 
@@ -12,7 +12,7 @@ AUDIENCE_INTENT_PREFIX = "audience_"  # the intent that says who is asking: audi
 @lru_cache(maxsize=1)
 def _load() -> dict:
     with open(BOT_DIR / "topics.yml", encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml_files.safe_load(f)
 
 
 # Who may be asking, in the order of bot/topics.yml; the first is the default.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Set
 
-import yaml
+from bot import yaml_files
 
 from bot import BOT_DIR
 
@@ -37,7 +37,7 @@ class Entry:
 @lru_cache(maxsize=1)
 def entries() -> Dict[str, Entry]:
     with open(VERIFIED_FILE, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)["services"]
+        raw = yaml_files.safe_load(f)["services"]
     return {
         sid: Entry(sid, e["reference"], [Fact(**{k: str(v) for k, v in fact.items()}) for fact in e["facts"]])
         for sid, e in raw.items()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
+from bot import yaml_files
 
 SCHOOL_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
@@ -67,7 +67,7 @@ class Schools:
         path = Path(path)
         if not path.is_file():
             return cls([])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml_files.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls.parse(raw, str(path))
 
     @classmethod

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
+from bot import yaml_files
 from spacy.matcher import Matcher, PhraseMatcher
 
 from bot.domain.taxonomy import ADULT_AGE
@@ -122,7 +122,7 @@ class ContextCues:
     def __init__(self, nlp=None):
         self.nlp = nlp or shared_safety_net().nlp
         with open(PATTERNS_FILE, encoding="utf-8") as f:
-            config = yaml.safe_load(f)
+            config = yaml_files.safe_load(f)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.labels = {}
         groups = [("audience", config["audience"]), ("platform", config["platforms"]), ("person", config["persons"]),

@@ -51,6 +51,10 @@ class LanguageDetector:
         finally:
             self._ready.set()
 
+    def loaded(self) -> bool:
+        """The models of the Latin-script languages are loaded (a long message waits for them)."""
+        return self._ready.is_set() and self._detector is not None
+
     def foreign_language(self, text: str) -> Optional[str]:
         """The language's lower-case name ("polish") when the message is confidently not
         English; None otherwise (English, too short to tell, or unsure)."""

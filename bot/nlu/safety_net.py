@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
+from bot import yaml_files
 
 
 
@@ -64,7 +64,7 @@ class SafetyNet:
 
         self.nlp = nlp or shared_nlp()
         with open(patterns_file, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
+            raw = yaml_files.safe_load(f)
         config = raw["categories"]
         self.order: List[str] = list(config)
         self.intents = {name: c.get("intent") for name, c in config.items()}

@@ -5,8 +5,8 @@
 For each tree (default: this one), in turn and alone on the machine: starts the action server
 (`python -m actions`) and one API worker as `make run` serves it (uvicorn, conversations in
 memory, rate limits off), both from that tree's code and model; measures each one's cold start
-(process start -> `/health` for the action server, `/readyz` 200 for the API: model loaded and
-action server reachable) and RSS once ready; then sends the same mixed turns (fixed seed: the
+(process start -> `/health` for the action server, `/readyz` 200 for the API: model loaded, a warm-up
+parse done and action server reachable) and RSS once ready; then sends the same mixed turns (fixed seed: the
 bench's short conversations and, one in four, a long held-out message with its follow-up;
 MEMORY_CONCURRENCY virtual users) and measures RSS after 200 turns and after all of them. The
 growth between those two, over the turns between them, is what a live conversation costs the

@@ -21,8 +21,8 @@ from itertools import product
 from pathlib import Path
 from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-import yaml
 
+from bot import yaml_files
 from bot.domain.taxonomy import ADULT_AGE as ADULT
 from bot.nlu.safety_net import NEGATION_BRIDGES, SENTENCE_ENDS, normalise, shared_safety_net
 
@@ -116,7 +116,7 @@ class FactReader:
 
         self.nlp = nlp or shared_safety_net().nlp
         with open(facts_file, encoding="utf-8") as f:
-            config = yaml.safe_load(f)
+            config = yaml_files.safe_load(f)
         self.words = {k: (set(v) if isinstance(v, list) else v) for k, v in config["words"].items()}
         self.owner = {word: kind for kind, words in config["words"]["owners"].items() for word in words}
         self.negatable = set(config["negatable"])

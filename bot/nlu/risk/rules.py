@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
 
+from bot import yaml_files
 from bot.domain.taxonomy import ADULT_AGE
 from bot.nlu.risk.facts import Facts
 
@@ -86,7 +86,7 @@ def _rule(raw: Dict) -> Rule:
 @lru_cache(maxsize=1)
 def rules() -> Tuple[Rule, ...]:
     with open(RULES_FILE, encoding="utf-8") as f:
-        return tuple(_rule(r) for r in yaml.safe_load(f)["rules"])
+        return tuple(_rule(r) for r in yaml_files.safe_load(f)["rules"])
 
 
 def rule(rule_id: str) -> Rule:
