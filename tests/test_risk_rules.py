@@ -60,6 +60,10 @@ RULE_CASES = {
         Facts(acts=F({"cut"}), when=F({"now"}), subject="writer"),
         Facts(acts=F({"cut"}), when=F({"past", "recovered"}), subject="writer"),
     ),
+    "bereaved_and_following": (  # the death long past, the wish to follow now
+        Facts(acts=F({"suicide_death", "following"}), when=F({"past"}), subject="writer"),
+        Facts(acts=F({"suicide_death"}), when=F({"past"}), subject="writer"),
+    ),
     "sextortion_in_progress": (
         Facts(images=True, acts=F({"sent_images", "threat_to_share"})),
         Facts(images=True, acts=F({"sent_images", "demand_money"}), when=F({"recovered"})),
@@ -281,3 +285,37 @@ def test_an_adult_meeting_a_date_is_judged_by_the_model_a_child_meeting_is_not()
     assert assess(Facts(), meeting, score=0.1, thresholds=T).level == IMMEDIATE  # age unknown: a child
     both = SafetyResult(urgent=True, categories=("meeting", "suicide_self_harm"), matches=("meet up", "kms"))
     assert assess(Facts(writer_age=20), both, score=0.1, thresholds=T).urgent  # only meetings are lowered
+
+
+@pytest.mark.parametrize("text", [
+    "my brother killed himself last year and i want to be with him",
+    "my best mate took his own life and i think i should do the same",
+    "my dad killed himself when i was 10. lately i feel like following him",
+    "my cousin committed suicide last month and ive been thinking i want to go too",
+    "since my sister died by suicide i keep thinking id be better off with her",
+    "after my friend killed himself ive been looking up how he did it",
+])
+def test_a_bereaved_writer_wanting_to_follow_is_urgent_whatever_the_model_says(text):
+    """A death by suicide is told in the past by its nature; the wish to follow is now."""
+    from bot.nlu.risk.facts import read_facts
+    from bot.nlu.safety_net import shared_safety_net
+
+    risk = assess(read_facts(text), shared_safety_net().check(text), score=0.01, thresholds=T, text=text)
+    assert risk.urgent and "rule:bereaved_and_following" in risk.evidence, risk.evidence
+
+
+def test_wanting_to_be_with_someone_alive_is_no_such_wish():
+    from bot.nlu.risk import rules as signed
+    from bot.nlu.risk.facts import read_facts
+
+    assert "bereaved_and_following" not in {r.id for r in signed.hits(read_facts(
+        "i want to be with him but my parents say hes too old"))}
+
+
+def test_a_death_told_with_no_wish_to_follow_is_for_the_model():
+    from bot.nlu.risk.facts import read_facts
+    from bot.nlu.safety_net import shared_safety_net
+
+    text = "my uncle killed himself at christmas. how do i support my mum"
+    risk = assess(read_facts(text), shared_safety_net().check(text), score=0.01, thresholds=T, text=text)
+    assert not risk.urgent and "lowered:past_only" in risk.evidence

@@ -11,6 +11,7 @@ FLAGGED = [
     ("KILLING MYSELF tonight", "suicide_self_harm"),
     ("i dont want to be here anymore", "suicide_self_harm"),
     ("ive been thinking about ending it a lot lately", "suicide_self_harm"),
+    ("my friend killed herself in march. i dont see the point in anything now", "suicide_self_harm"),
     ("im being held in a flat and cant get out", "immediate_danger"),
     ("she is being held against her will", "immediate_danger"),
     ("i don’t want to be here anymore", "suicide_self_harm"),
@@ -276,6 +277,8 @@ def test_ordinary_messages_and_near_misses_are_not_flagged(text):
     ("my daughter has been self harming", False),
     ("we are being blackmailed over a video", False),
     ("a boy in s2 is being blackmailed. i am his guidance teacher", True),  # named in its own sentence
+    ("being blackmailed with nudes pls help", False),  # the writer, subject left out
+    ("feeling suicidal again", False),
 ])
 def test_a_harm_named_with_nobody_s_own_in_the_sentence_is_a_mention(text, mention):
     result = shared_safety_net().check(text)

@@ -27,6 +27,8 @@ _NOT_NEGATING = {"wo", "ca"}  # "won't hit me again", "can't stop": still a risk
 NEGATION_BRIDGES = {"talk", "talked", "mention", "mentioned", "plan", "plans", "planned", "sign", "signs", "ask",
                     "asked", "try", "tried", "said", "suggested", "of", "to", "about", "any", "ever", "been",
                     "intention", "intentions"}
+# A sentence opening on one of these, then the harm, has the writer as its subject, left out.
+_TELEGRAPHIC = {"being", "getting", "got", "been", "feeling", "felt"}
 # Tokens that end a sentence in the normalised text (newlines are already spaces there).
 SENTENCE_ENDS = frozenset({".", "!", "?", "..."})
 
@@ -117,6 +119,8 @@ class SafetyNet:
         first = start
         while first > 0 and doc[first - 1].text not in SENTENCE_ENDS:
             first -= 1
+        if start - 1 == first and doc[first].lower_ in _TELEGRAPHIC:
+            return False  # "being blackmailed pls help", "feeling suicidal": the writer, subject left out
         last = end
         while last < len(doc) and doc[last].text not in SENTENCE_ENDS:
             last += 1

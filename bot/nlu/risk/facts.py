@@ -462,7 +462,7 @@ LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
 # What happened, and how: dropped where it is told only inside a story that is over. Sexual
 # abuse is not: told as over in one sentence, it may still be a danger in another ("he abused
 # me when i was 12. he still coaches children"), so only the whole message's time lowers it.
-KEPT_IN_STORIES = ("sexual", "acts:touched")
+KEPT_IN_STORIES = ("sexual", "acts:touched", "acts:suicide_death", "acts:following")  # a death is over by its nature; wanting to follow it is not
 STORY_FACTS = ("acts:",) + tuple(FLAGS)
 
 

@@ -67,6 +67,7 @@ _CONDITIONS = {
     "facts_any": lambda f, flags: any(getattr(f, flag) for flag in flags),
     "facts_all": lambda f, flags: all(getattr(f, flag) for flag in flags),
     "acts_any": lambda f, acts: bool(f.acts & set(acts)),
+    "acts_all": lambda f, acts: set(acts) <= f.acts,
     "when_any": lambda f, marks: bool(f.when & set(marks)),
 }
 
