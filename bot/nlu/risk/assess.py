@@ -184,14 +184,16 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # wholly in the past, with nothing in the message said to be happening now or soon. Not sexual
     # abuse: its danger may be in another sentence ("... the man still coaches children").
     narrated = bool(facts.when & {"past", "recovered"}) and not facts.when & rules.LIVE \
-        and not (facts.sexual or "touched" in facts.acts) and _told_in_the_past(_sentence_text(text, sentence, here))
+        and not (facts.sexual or "touched" in facts.acts) and _told_in_the_past(_sentence_text(text, here))
     if not now and (over or dated or narrated):
         reasons.append("past_only")
     return reasons
 
 
-def _sentence_text(text: str, sentence, here: int) -> str:
-    return "".join(ch for i, ch in enumerate(text) if sentence(i) == here)
+def _sentence_text(text: str, here: int) -> str:
+    """The text of sentence `here`, cut where `_sentence_of` cuts (one slice, not a scan per character)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    return text[ends[here - 1] if here > 0 else 0:ends[min(here, len(ends) - 1)]]
 
 
 def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
