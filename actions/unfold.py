@@ -143,7 +143,12 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
     danger = tracker_state.danger(tracker) or risk.danger
     if risk.urgent and risk.topic and not tracker_state.safety_urgent(tracker):
         intent = taxonomy.primary_intent(risk.topic)  # a rule that held only with the conversation
-    intent, escalation_urgent, escalation_danger = escalated(state, intent, cues.get("escalation"), safety_urgent)
+    escalation = cues.get("escalation")
+    if escalation == "meeting" and not risk.urgent and any(e.startswith("lowered:") for e in risk.evidence):
+        # The risk step read this meeting and found it over or between adults ("we met last
+        # summer", "i'm 20 and he wants to meet"): the cue does not undo that judgement.
+        escalation = None
+    intent, escalation_urgent, escalation_danger = escalated(state, intent, escalation, safety_urgent)
     if safety_urgent and state.intent and topic_for(intent) is None:
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
     if topic_for(intent) == "bullying" and position_of_trust(tracker, cues):

@@ -257,6 +257,8 @@ ACTS = [
     ("he touches me", "touched"),
     ("he threatened to hurt my mum", "threatened"),
     ("he said he'll hurt me", "threatened"),
+    ("his girlfriend controls who he sees and takes his money", "controlling"),
+    ("my bf wont let me see my friends anymore", "controlling"),
 ]
 
 
@@ -280,6 +282,8 @@ def test_acts(text, act):
     ("bleeding hell", "injured"),
     ("i paid for the game", "paid"),
     ("he messaged me in his car", "with_them_now"),
+    ("my best friend almost killed herself", "suicide_death"),  # not a death
+    ("my boyfriend wants us both on find my friends", "controlling"),  # a first sign, not control in place
 ])
 def test_not_acts(text, act):
     assert act not in read_facts(text).acts
@@ -348,6 +352,19 @@ def test_when(text, mark):
     ("we're meeting in january", set()),  # a month ahead is not the past
     ("i'm in fourth year", set()),
     ("im 20 now and i still cut", {"past", "present"}),  # an adult, and still: not over
+    # a day named in a sentence told in the past is days ago: just happened, never over
+    ("she texted me on tuesday and said she wanted to die", {"recent"}),
+    ("he said he would meet me on friday", {"soon"}),  # a future seen from the past
+    ("im seeing him on friday", {"soon"}),
+    # "later" in a story only orders it
+    ("the bullies were suspended later in the week", set()),
+    ("he says hes coming later", {"soon"}),
+    # a story's own marks, and an age looked back on
+    ("one night she told me she had written a note", {"story"}),
+    ("one day i'll end it all", {"story"}),  # a story mark is never a past that lowers a rule
+    ("i was only 15 and he was 23", {"past"}),
+    ("after that he stopped and things calmed down", {"story", "recovered"}),
+    ("it has been months since it happened", {"past"}),
 ])
 def test_when_exactly(text, marks):
     assert read_facts(text).when == marks

@@ -16,6 +16,10 @@ T = Thresholds(urgent=0.6, ask=0.35)
 
 # rule id -> (facts that make it hold, facts one change away that must not)
 RULE_CASES = {
+    "partner_control_of_a_child": (
+        Facts(child_age=16, other=F({"partner"}), acts=F({"controlling"}), romance=True, subject="child"),
+        Facts(child_age=19, other=F({"partner"}), acts=F({"controlling"}), romance=True, subject="child"),
+    ),
     "age_gap_under_16": (
         Facts(writer_age=14, other_age=28, other=F({"partner", "adult"}), romance=True, subject="writer"),
         Facts(writer_age=16, other_age=19, other=F({"partner", "adult"}), romance=True, subject="writer"),
@@ -245,6 +249,17 @@ def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():
     ("tried to hang myself last month and it didnt work. honestly i still want to. nobody knows", False),
     # a hit the net read from a normalised text, not found as written: never lowered
     ("i don\u2019t want to live anymore. ive been clean for a year though", False),
+    # a story told with its own marks ("one night", "the next morning"), the hit's sentence wholly past
+    ("one night my best friend told me she had written a suicide note. i had no idea what to do. "
+     "i saw her at school the next morning and went to guidance", True),
+    ("then he started following me. one day at school he hit me in the face. after that things calmed down", True),
+    # ... but a story mark never lowers what is said in the present, nor what happened days ago
+    ("one night i took a load of pills. i still want to die", False),
+    ("she texted me on tuesday and said she wanted to die", False),
+    # the writer's own "if" with someone else's "will" is a threat with a condition, not a what-if
+    ("my bf said if i ever leave him hell kill me", False),
+    ("if i ever leave him he will hurt me", False),
+    ("if i ever got a message saying someone will hurt me what do i do", True),
 ])
 def test_lowering_is_read_where_it_is_said(text, lowered):
     from bot.nlu.risk.facts import read_facts
@@ -285,6 +300,17 @@ def test_an_adult_meeting_a_date_is_judged_by_the_model_a_child_meeting_is_not()
     assert assess(Facts(), meeting, score=0.1, thresholds=T).level == IMMEDIATE  # age unknown: a child
     both = SafetyResult(urgent=True, categories=("meeting", "suicide_self_harm"), matches=("meet up", "kms"))
     assert assess(Facts(writer_age=20), both, score=0.1, thresholds=T).urgent  # only meetings are lowered
+
+
+def test_for_an_adult_the_models_calm_worded_danger_asks_instead():
+    """The model learned calm-worded dangers from children's stories: "my 19-year-old daughter
+    is in love with a 35-year-old" gets the answer and "are you safe?", not 999."""
+    adult = assess(Facts(child_age=19, other_age=35, subject="child"), NO_NET, score=0.9, thresholds=T)
+    assert adult.level == NONE and adult.unsure and "lowered:adult" in adult.evidence
+    assert assess(Facts(child_age=15, other_age=35, subject="child"), NO_NET, score=0.9, thresholds=T).urgent
+    assert assess(Facts(), NO_NET, score=0.9, thresholds=T).urgent  # age unknown: a child
+    hit = SafetyResult(urgent=True, categories=("physical_abuse",), matches=("hits me",))
+    assert assess(Facts(writer_age=20), hit, score=0.9, thresholds=T).urgent  # the net's own words stand
 
 
 @pytest.mark.parametrize("text", [

@@ -243,12 +243,29 @@ REVIEW_CLEAR = [
     "can i buy deodorant at the school shop",
     "our garage roof is leaking, who fixes that",
 ]
+# Found measuring on real messages (our own wordings): an attack already suffered, a family's
+# appeal to a missing child; and words that only looked like a break-in or a pick-up.
+ROUND6_KINDS = [
+    ("shes being bullied and has twice been physically attacked by the same girl", "physical_abuse"),
+    ("my son got battered on the way home by older boys", "physical_abuse"),
+    ("if you are reading this please come home, nobody is angry", "immediate_danger"),
+    ("come home son, we're all so worried", "immediate_danger"),
+    ("someone tried to break in", "immediate_danger"),
+    ("a man off snap is picking her up at the shops", "meeting"),
+    ("in the bath i thought about just going under", "suicide_self_harm"),
+]
+ROUND6_CLEAR = [
+    "when she told me, i felt my heart break in two",
+    "after school i picked her up and we went for chips",
+    "mum says come home by ten",
+]
 
 
 # Every table above in two tests: what the net must flag, with its kind, and what it must leave alone.
-MUST_FLAG = {"slang": FLAGGED, "missed": MISSED_KINDS, "one sentence": ONE_SENTENCE_DANGER, "review": REVIEW_KINDS}
+MUST_FLAG = {"slang": FLAGGED, "missed": MISSED_KINDS, "one sentence": ONE_SENTENCE_DANGER, "review": REVIEW_KINDS,
+             "round 6": ROUND6_KINDS}
 MUST_NOT_FLAG = {"ordinary": CLEAR[:4], "figure of speech": NOT_URGENT, "negated": NEGATED,
-                 "near miss": ONE_SENTENCE_NEAR_MISSES, "review": REVIEW_CLEAR}
+                 "near miss": ONE_SENTENCE_NEAR_MISSES, "review": REVIEW_CLEAR, "round 6": ROUND6_CLEAR}
 
 
 def cases(tables):

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Dict, List, Optional, Tuple
 
 from bot.domain import taxonomy
-from bot.nlu.risk import rules
+from bot.nlu.risk import rules, tense
 from bot.nlu.risk.facts import Facts, merge
 from bot.nlu.safety_net import SafetyResult
 
@@ -129,33 +129,6 @@ def _sentence_of(text: str):
     return lambda at: next((i for i, end in enumerate(ends) if at < end), len(ends) - 1)
 
 
-_PAST_WORDS = {"took", "was", "were", "had", "did", "tried", "got", "went", "made", "sent", "paid", "met", "hit",
-               "cut", "od'd", "told", "said", "wrote", "swallowed", "overdosed"}
-_NOT_PAST = {"scared", "worried", "tired", "bored", "ashamed", "naked", "need", "bleed", "feed", "embarrassed",
-             "depressed", "stressed", "obsessed", "isolated", "trapped", "locked", "shed", "bed"}
-
-
-def _told_as_past(words: str) -> bool:
-    """The hit's own words are in the past tense ("self harmed", "took pills", "was raped")."""
-    tokens = re.findall(r"[a-z']+", words.lower())
-    return any(t in _PAST_WORDS or (t.endswith("ed") and t not in _NOT_PAST) for t in tokens)
-
-
-# Words that put a sentence in the present: "i feel", "she's", "he keeps", "i want".
-_PRESENT_WORDS = {"am", "is", "are", "'m", "m", "'re", "re", "im", "keep", "keeps", "want", "wants", "wanna",
-                  "gonna", "going", "say", "says", "feel", "feels", "think", "thinks", "can", "cant", "will",
-                  "'ll", "ll", "need", "needs", "has", "have", "does", "dont", "doesnt", "now", "still",
-                  "today", "tonight", "tomorrow", "tmrw", "help", "plans", "plan", "scared"}
-_WORD = re.compile(r"[a-z']+")
-
-
-def _told_in_the_past(sentence_text: str) -> bool:
-    """A sentence of a story told after the event: a verb in the past tense, none in the present
-    ("i talked him out of killing himself and when he did it, i felt like i failed")."""
-    tokens = _WORD.findall(sentence_text.lower().replace("\u2019", "'"))
-    return _told_as_past(" ".join(tokens)) and not any(t in _PRESENT_WORDS or t.endswith(("'m", "'re")) for t in tokens)
-
-
 def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> List[str]:
     """What lowers one hit at [a, b): a figure of speech made of its words; a manner in its
     sentence; a story over in its sentence, or told as past in its sentence or the next, with no
@@ -166,6 +139,9 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     reasons = []
     for manner in (LOWERING_NOW if now else LOWERING):
         spans = [(x, y) for fact, x, y in facts.spans if fact == f"manner:{manner}"]
+        if manner == "hypothetical" and _conditional_threat(text, a, b, [(x, y) for x, y in spans
+                                                                         if sentence(x) == here]):
+            continue
         if manner in IN_PHRASE:
             if any(x < b and a < y for x, y in spans):
                 reasons.append(manner)
@@ -175,7 +151,7 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # clean now"), but "he's doing well otherwise" after "they've shut him in a garage" does not
     # end a danger told in the present.
     nxt = {fact for fact, x, _ in facts.spans if sentence(x) == here + 1}
-    over = "when:recovered" in in_sentence or ("when:recovered" in nxt and _told_as_past(text[a:b]))
+    over = "when:recovered" in in_sentence or ("when:recovered" in nxt and tense.told_as_past(text[a:b]))
     # "tried to hang myself last month. i still want to": the next sentence carries it on
     # "tried to hang myself last month. i still want to": a next sentence saying it goes on
     dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence \
@@ -183,11 +159,24 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # A story dated somewhere ("in the end he killed himself", "last year") and this sentence told
     # wholly in the past, with nothing in the message said to be happening now or soon. Not sexual
     # abuse: its danger may be in another sentence ("... the man still coaches children").
-    narrated = bool(facts.when & {"past", "recovered"}) and not facts.when & rules.LIVE \
-        and not (facts.sexual or "touched" in facts.acts) and _told_in_the_past(_sentence_text(text, here))
+    # A story's own marks ("one night", "the next morning") date it too, for this reading only.
+    narrated = bool(facts.when & {"past", "recovered", "story"}) and not facts.when & rules.LIVE \
+        and not (facts.sexual or "touched" in facts.acts) and tense.told_in_the_past(_sentence_text(text, here))
     if not now and (over or dated or narrated):
         reasons.append("past_only")
     return reasons
+
+
+# "if i ever leave him he'll kill me": the writer's own "if" with someone else's "will" is a
+# threat that comes with a condition, not a what-if.
+_THREATENER = re.compile(r"^(he|she|they|hell|shell|he'll|she'll|they'll|theyll|he'd|she'd|they'd|hed|"
+                         r"he will|she will|they will|he would|she would|they would)\b")
+
+
+def _conditional_threat(text: str, a: int, b: int, hypotheticals: List[Tuple[int, int]]) -> bool:
+    before = re.findall(r"[a-z']+", text[max(0, a - 12):a].lower().replace("\u2019", "'"))[-1:]
+    words = " ".join(before + [text[a:b].lower().replace("\u2019", "'")])
+    return bool(_THREATENER.match(text[a:b].lower()) or _THREATENER.match(words)) and any(text[x:y].lower().startswith("if i") for x, y in hypotheticals)
 
 
 def _sentence_text(text: str, here: int) -> str:
@@ -236,6 +225,11 @@ def assess(facts: Facts, net: SafetyResult, score: Optional[float] = None,
                 level, confidence = SERIOUS, round(float(about[1]), 3)
             else:  # what it is about, with nothing else saying danger: answer it, and ask once
                 unsure = True
+    if model_level != NONE and level == NONE and adults_only(facts):
+        # The model learned its calm-worded dangers from children's stories (an older boyfriend,
+        # a meeting): for a 19-year-old and her 35-year-old partner, it asks instead.
+        model_level, unsure = NONE, True
+        evidence.append("lowered:adult")
     if model_level != NONE and worse(model_level, level) != level:
         level, confidence = model_level, float(score)
     if level != NONE:

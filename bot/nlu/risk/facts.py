@@ -24,6 +24,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from bot import yaml_files
 from bot.domain.taxonomy import ADULT_AGE as ADULT
+from bot.nlu.risk import tense
 from bot.nlu.safety_net import NEGATION_BRIDGES, SENTENCE_ENDS, normalise, shared_safety_net
 
 FACTS_FILE = Path(__file__).with_name("facts.yml")
@@ -154,6 +155,7 @@ class FactReader:
         doc = self.nlp(norm) if doc is None else doc
         matches, negated = self._matches(doc)
         matches += self._laughed_off(doc)
+        matches = _days_gone_by(doc, matches)
         matches = _over_and_done(doc, matches)
         ids = {fact for fact, _, _ in matches}
         mentions = self._mentions(doc)
@@ -338,8 +340,9 @@ class FactReader:
         if value is None:
             return None
         ahead = {t.lower_ for t in doc[end:end + 4]}
-        if ahead & w["uni"] or any(t.lower_ in w["past_context"] for t in doc[max(0, i - 3):i]):
-            return None  # "first year at uni", "back in s1", "when i was in p7"
+        if ahead & w["uni"] or any(t.lower_ in w["past_context"] for t in doc[max(0, i - 3):i]) \
+                or any(t.lower_ in w["uni"] for t in doc[max(0, i - 12):i]):
+            return None  # "first year at uni", "back in s1", "when i was in p7", "at uni, in his first year"
         before = doc[i - 1].lower_ if i else ""
         about_school = before in ("in", "a", "an") or (end < n and doc[end].lower_ in self.owner) \
             or ahead & {"school", "secondary", "academy", "high"} or text in w["grades"]
@@ -459,6 +462,40 @@ class FactReader:
 
 
 LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
+# Soon only when the sentence looks ahead: "on tuesday" and "later" also date a story.
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            "mon", "tues", "wed", "thurs", "fri", "sat", "sun"}
+
+
+def _sentence_spans(doc) -> List[Tuple[int, int]]:
+    spans, start = [], 0
+    for i, token in enumerate(doc):
+        if token.text in SENTENCE_ENDS:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(doc):
+        spans.append((start, len(doc)))
+    return spans
+
+
+def _days_gone_by(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
+    """"she texted me on tuesday", "the bullies were suspended later in the week": in a sentence
+    told in the past, with no future seen from it, a day named is days ago (just happened: never
+    read as over), and "later" only orders the story. "he said he'd meet me on friday" stays soon."""
+    spans = _sentence_spans(doc)
+    out = []
+    for fact, start, end in matches:
+        words = [t.lower_ for t in doc[start:end]]
+        ambiguous = fact == "when:soon" and (
+            (words[0] == "on" and words[-1] in WEEKDAYS) or words in (["later"], ["later", "on"]))
+        if ambiguous:
+            a, b = next(((a, b) for a, b in spans if a <= start < b), (0, len(doc)))
+            if tense.dated_in_the_past(doc[a:b].text):
+                if words[0] != "on":
+                    continue
+                fact = "when:recent"
+        out.append((fact, start, end))
+    return out
 # What happened, and how: dropped where it is told only inside a story that is over. Sexual
 # abuse is not: told as over in one sentence, it may still be a danger in another ("he abused
 # me when i was 12. he still coaches children"), so only the whole message's time lowers it.
