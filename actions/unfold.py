@@ -65,6 +65,13 @@ def position_of_trust(tracker: Tracker, cues: Dict) -> bool:
         and bool(PRIVATE_CONTACT.search(text)) and not re.search(r"bull", text, re.I)
 
 
+def abused_by_a_partner(facts: Facts) -> bool:
+    """Abuse told of a boyfriend or girlfriend near their own age, and nobody else: the
+    controlling-relationship answer fits. An adult "boyfriend" of a child stays grooming."""
+    return "partner" in facts.other and not facts.adult_other \
+        and not facts.other & {"adult", "older", "trusted", "stranger", "online", "family"}
+
+
 def _int(value) -> Optional[int]:
     return int(value) if value is not None else None
 
@@ -153,6 +160,8 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
     if topic_for(intent) == "bullying" and position_of_trust(tracker, cues):
         intent = "grooming"  # a coach or teacher privately messaging a pupil is not bullying
+    if intent == "abuse_disclosure" and abused_by_a_partner(facts):
+        intent = "relationship_abuse"  # her boyfriend hits her: an abusive relationship, not grooming
     urgent = safety_urgent or escalation_urgent or state.urgent
     if not urgent:
         # Texts written for a crisis answer only a crisis ("what is sextortion?" is a question).

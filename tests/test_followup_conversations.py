@@ -126,6 +126,12 @@ DEFECTS = {
     "a coach privately messaging a pupil is grooming, not bullying": ("young_person", [
         ("my football coach keeps messaging me on snapchat", dict(topic="grooming", lacks="Being bullied")),
     ]),
+    "a boyfriend who hits her is an abusive relationship, an adult boyfriend is grooming": ("young_person", [
+        ("my boyfriend hits me when hes angry and im scared to leave him", dict(urgent=True, topic="relationship_abuse")),
+    ]),
+    "an adult boyfriend of a 14-year-old is grooming": ("young_person", [
+        ("im 14 and my boyfriend is 22, he hits me when hes angry", dict(urgent=True, topic="grooming")),
+    ]),
 }
 
 

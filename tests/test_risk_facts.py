@@ -28,6 +28,7 @@ WRITER_AGE = [
     ("when i was 12 something happened", None),  # the past, not the age now
     ("back in s1 a boy was horrible to me", None),
     ("my first year at uni was rough", None),
+    ("fourteen and 19 isnt that big a gap is it", 14),  # two ages said to be a gap: the younger
 ]
 
 
@@ -51,6 +52,8 @@ CHILD_AGE = [
     ("my 19 year old boyfriend", None),
     ("my 8 year old boy gets upset and shouts", 8),  # "my ... boy" is the writer's son
     ("our 15 year old girl has a phone now", 15),
+    ("we're planning a surprise 13th birthday party for my daughter", 13),  # a birthday says the age
+    ("my wee girl's eighth birthday is on saturday", 8),
 ]
 
 
@@ -75,6 +78,7 @@ OTHER_AGE = [
     ("i'm 13, he's 16", 16),
     ("the man was 40", 40),
     ("hes over 18", 18),
+    ("fourteen and 19 isnt that big a gap is it", 19),
 ]
 
 
@@ -97,6 +101,8 @@ NOT_AGES = [
     "he has 1000 followers",
     "my samsung s3 is broken",
     "last year 2 girls in my class",
+    "we won 3 and 1, a big gap in the league",
+    "my sons 18th birthday is on friday",  # an adult's birthday is not a child's age
 ]
 
 
@@ -180,6 +186,8 @@ FLAGS = [
     ("he keeps dming me", "private_contact"),
     ("he asked for pictures of me", "images"),
     ("i sent him a selfie", "images"),
+    ("ive been seeing this guy for 4 months", "romance"),
+    ("we keep it quiet because my mum wouldnt get it", "secrecy"),
 ]
 
 
@@ -259,6 +267,9 @@ ACTS = [
     ("he said he'll hurt me", "threatened"),
     ("his girlfriend controls who he sees and takes his money", "controlling"),
     ("my bf wont let me see my friends anymore", "controlling"),
+    ("my ex is outside kicking the door and shouting", "outside_now"),
+    ("my dad's outside shouting again", "outside_now"),
+    ("i think my son is with the man from the game right now", "with_them_now"),
 ]
 
 
@@ -284,6 +295,8 @@ def test_acts(text, act):
     ("he messaged me in his car", "with_them_now"),
     ("my best friend almost killed herself", "suicide_death"),  # not a death
     ("my boyfriend wants us both on find my friends", "controlling"),  # a first sign, not control in place
+    ("my dad is outside, he's picking me up", "outside_now"),
+    ("she is here now", "outside_now"),
 ])
 def test_not_acts(text, act):
     assert act not in read_facts(text).acts
@@ -371,6 +384,8 @@ def test_when_exactly(text, marks):
 
 
 MANNER = [
+    ("my son keeps saying the maths exam is going to kill him", "figurative"),
+    ("this homework will literally kill me", "figurative"),
     ("what is sextortion", "question"),
     ("whats a groomer", "question"),
     ("is it illegal to send nudes", "question"),
@@ -414,6 +429,7 @@ def test_manner(text, manner):
     "what is happening to me",
     "what a creep",
     "i'm better off dead",
+    "the boys at school are going to kill him",  # a threat from people, not an exam
 ])
 def test_no_lowering_manner(text):
     facts = read_facts(text)

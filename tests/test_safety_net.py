@@ -253,6 +253,7 @@ ROUND6_KINDS = [
     ("someone tried to break in", "immediate_danger"),
     ("a man off snap is picking her up at the shops", "meeting"),
     ("in the bath i thought about just going under", "suicide_self_harm"),
+    ("a man i dont know messaged me and he knew what i was wearing today", "meeting"),
 ]
 ROUND6_CLEAR = [
     "when she told me, i felt my heart break in two",

@@ -37,6 +37,12 @@ NAMED = ("subject:child", "subject:pupil", "subject:friend", "subject:sibling") 
 AGE_TOKEN = re.compile(r"^(\d{1,2})(yo|yrs?|y)$")  # "14yo", "14yrs"; "14y/o" is "14y" "/" "o"
 SCHOOL = re.compile(r"^([sp])([1-7])$")  # "s3", "p7"
 YEAR_TOKEN = re.compile(r"^(?:yr|year|y)-?(\d{1,2})$")  # "yr9", "year-9"
+BIRTHDAY_NTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "13th" birthday
+NTH_WORDS = {"fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+             "sixteenth": 16, "seventeenth": 17, "eighteenth": 18}
+BIRTHDAYS = {"birthday", "birthdays", "bday", "b-day", "bday's", "birthday's"}
+PAIRED = {"and", "&", "n", "vs", "an", "v"}  # "fourteen and 19", "me 14 him 19" is read by its pronouns
+GAP_WORDS = {"gap", "difference", "apart"}
 WORD_CHAR = re.compile(r"\w")
 ENDS = {"and", "but", "so", "i", "im", "now", "or", "years", "yrs"}  # words that may follow "his 18"
 
@@ -108,7 +114,7 @@ class Mention(NamedTuple):
     start: int
     end: int
     after: int
-    context: str  # year_old, be, was, paren, school, decade
+    context: str  # year_old, be, was, paren, school, decade, his, birthday, pair
 
 
 class FactReader:
@@ -272,12 +278,31 @@ class FactReader:
         found, i = [], 0
         while i < len(doc):
             text = doc[i].lower_
-            maybe = text[:1].isdigit() or text in self.starters or SCHOOL.match(text) or YEAR_TOKEN.match(text)
-            mention = maybe and (self._school_year(doc, i) or self._decade(doc, i) or self._age_number(doc, i))
+            maybe = text[:1].isdigit() or text in self.starters or SCHOOL.match(text) or YEAR_TOKEN.match(text) \
+                or text in NTH_WORDS
+            mention = maybe and (self._birthday(doc, i) or self._school_year(doc, i) or self._decade(doc, i)
+                                 or self._age_number(doc, i))
             if mention:
                 found.append(mention)
             i = mention.after if mention else i + 1
         return found
+
+    @staticmethod
+    def _birthday(doc, i: int) -> Optional[Mention]:
+        """"her 13th birthday", "my sixteenth bday": the age it makes them."""
+        text = doc[i].lower_
+        found = BIRTHDAY_NTH.match(text)
+        value = int(found[1]) if found else NTH_WORDS.get(text)
+        if value and 5 <= value < ADULT and i + 1 < len(doc) and doc[i + 1].lower_ in BIRTHDAYS:
+            return Mention(value, i, i + 1, i + 2, "birthday")
+        return None
+
+    def _paired(self, doc, i: int, end: int) -> bool:
+        """"fourteen and 19 isn't a big gap": two ages side by side, said to be a gap."""
+        n = len(doc)
+        beside = (end + 1 < n and doc[end].lower_ in PAIRED and self._number(doc, end + 1) is not None) or \
+            (i >= 2 and doc[i - 1].lower_ in PAIRED and self._number(doc, i - 2) is not None)
+        return beside and any(t.lower_ in GAP_WORDS for t in doc)
 
     def _age_number(self, doc, i: int) -> Optional[Mention]:
         w, n = self.words, len(doc)
@@ -318,6 +343,8 @@ class FactReader:
             context = "paren"
         elif before == "his" and k == i - 1 and (after >= n or not doc[after].is_alpha or doc[after].lower_ in ENDS):
             context = "his"  # "his 18 and i'm 15": "he's" as it is often typed
+        elif 5 <= value <= 60 and self._paired(doc, i, end):
+            context = "pair"
         else:
             return None
         return Mention(value, i, end, after, context)
@@ -429,8 +456,10 @@ class FactReader:
     def _whose(mention: Mention, kind, gender, subject, subject_gender, ages) -> Optional[str]:
         """Which age field a mention fills."""
         if kind is None:
-            if mention.context == "school":  # "in year 9": the writer's, unless about someone else
+            if mention.context in ("school", "birthday"):  # "in year 9": the writer's, unless about someone else
                 kind = "writer" if subject in (None, "writer") else "child"
+            elif mention.context == "pair":  # "fourteen and 19 isn't a big gap": the younger is at risk
+                kind = "other" if mention.value >= ADULT else ("writer" if subject in (None, "writer") else "child")
             elif mention.context == "year_old":  # "talking to a 19 year old"
                 kind = "either"
             else:
