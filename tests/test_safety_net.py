@@ -254,6 +254,7 @@ ROUND6_KINDS = [
     ("a man off snap is picking her up at the shops", "meeting"),
     ("in the bath i thought about just going under", "suicide_self_harm"),
     ("a man i dont know messaged me and he knew what i was wearing today", "meeting"),
+    ("one of our young people didnt return to the unit last night", "immediate_danger"),
 ]
 ROUND6_CLEAR = [
     "when she told me, i felt my heart break in two",

@@ -152,7 +152,6 @@ def _hit_lowered_by(facts: Facts, sentence, a: int, b: int, text: str = "") -> L
     # end a danger told in the present.
     nxt = {fact for fact, x, _ in facts.spans if sentence(x) == here + 1}
     over = "when:recovered" in in_sentence or ("when:recovered" in nxt and tense.told_as_past(text[a:b]))
-    # "tried to hang myself last month. i still want to": the next sentence carries it on
     # "tried to hang myself last month. i still want to": a next sentence saying it goes on
     dated = "when:past" in in_sentence | nxt and "when:present" not in in_sentence \
         and not nxt & {f"when:{mark}" for mark in rules.LIVE}
@@ -174,9 +173,12 @@ _THREATENER = re.compile(r"^(he|she|they|hell|shell|he'll|she'll|they'll|theyll|
 
 
 def _conditional_threat(text: str, a: int, b: int, hypotheticals: List[Tuple[int, int]]) -> bool:
+    """The hit at [a, b) is someone's "will" (its own words or the word before them), and a
+    hypothetical in its sentence is the writer's own "if i ..."."""
+    hit = text[a:b].lower().replace("\u2019", "'")
     before = re.findall(r"[a-z']+", text[max(0, a - 12):a].lower().replace("\u2019", "'"))[-1:]
-    words = " ".join(before + [text[a:b].lower().replace("\u2019", "'")])
-    return bool(_THREATENER.match(text[a:b].lower()) or _THREATENER.match(words)) and any(text[x:y].lower().startswith("if i") for x, y in hypotheticals)
+    threat = _THREATENER.match(hit) or _THREATENER.match(" ".join(before + [hit]))
+    return bool(threat) and any(text[x:y].lower().startswith("if i") for x, y in hypotheticals)
 
 
 def _sentence_text(text: str, here: int) -> str:
