@@ -38,8 +38,9 @@ AGE_TOKEN = re.compile(r"^(\d{1,2})(yo|yrs?|y)$")  # "14yo", "14yrs"; "14y/o" is
 SCHOOL = re.compile(r"^([sp])([1-7])$")  # "s3", "p7"
 YEAR_TOKEN = re.compile(r"^(?:yr|year|y)-?(\d{1,2})$")  # "yr9", "year-9"
 BIRTHDAY_NTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")  # "13th" birthday
-NTH_WORDS = {"fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
-             "sixteenth": 16, "seventeenth": 17, "eighteenth": 18}
+NTH_WORDS = {"fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+             "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+             "seventeenth": 17, "eighteenth": 18}
 BIRTHDAYS = {"birthday", "birthdays", "bday", "b-day", "bday's", "birthday's"}
 PAIRED = {"and", "&", "n", "vs", "an", "v"}  # "fourteen and 19", "me 14 him 19" is read by its pronouns
 GAP_WORDS = {"gap", "difference", "apart"}
@@ -496,30 +497,29 @@ WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
             "mon", "tues", "wed", "thurs", "fri", "sat", "sun"}
 
 
-def _sentence_spans(doc) -> List[Tuple[int, int]]:
-    spans, start = [], 0
-    for i, token in enumerate(doc):
+def _sentence_numbers(doc) -> List[int]:
+    """For each token, the number of its sentence (an ending token belongs to its sentence)."""
+    numbers, n = [], 0
+    for token in doc:
+        numbers.append(n)
         if token.text in SENTENCE_ENDS:
-            spans.append((start, i + 1))
-            start = i + 1
-    if start < len(doc):
-        spans.append((start, len(doc)))
-    return spans
+            n += 1
+    return numbers
 
 
 def _days_gone_by(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
     """"she texted me on tuesday", "the bullies were suspended later in the week": in a sentence
     told in the past, with no future seen from it, a day named is days ago (just happened: never
     read as over), and "later" only orders the story. "he said he'd meet me on friday" stays soon."""
-    spans = _sentence_spans(doc)
+    sentence = _sentence_numbers(doc)
     out = []
     for fact, start, end in matches:
         words = [t.lower_ for t in doc[start:end]]
         ambiguous = fact == "when:soon" and (
             (words[0] == "on" and words[-1] in WEEKDAYS) or words in (["later"], ["later", "on"]))
         if ambiguous:
-            a, b = next(((a, b) for a, b in spans if a <= start < b), (0, len(doc)))
-            if tense.dated_in_the_past(doc[a:b].text):
+            own = [i for i, n in enumerate(sentence) if n == sentence[start]]
+            if tense.dated_in_the_past(doc[own[0]:own[-1] + 1].text):
                 if words[0] != "on":
                     continue
                 fact = "when:recent"
@@ -528,7 +528,8 @@ def _days_gone_by(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, i
 # What happened, and how: dropped where it is told only inside a story that is over. Sexual
 # abuse is not: told as over in one sentence, it may still be a danger in another ("he abused
 # me when i was 12. he still coaches children"), so only the whole message's time lowers it.
-KEPT_IN_STORIES = ("sexual", "acts:touched", "acts:suicide_death", "acts:following")  # a death is over by its nature; wanting to follow it is not
+# A death is over by its nature; wanting to follow it is not: both are kept.
+KEPT_IN_STORIES = ("sexual", "acts:touched", "acts:suicide_death", "acts:following")
 STORY_FACTS = ("acts:",) + tuple(FLAGS)
 
 
@@ -538,11 +539,7 @@ def _over_and_done(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, 
     clean") or dated by the next ("... That was two years ago"), and no mark of now, soon, just
     now or still. The time marks stay: the message still tells a past story. A danger told in
     the present anywhere in the message is kept ("he used to hit me. last night he hit me again")."""
-    sentence, i = [], 0
-    for token in doc:
-        sentence.append(i)
-        if token.text in SENTENCE_ENDS:
-            i += 1
+    sentence = _sentence_numbers(doc)
     marks: Dict[int, set] = {}
     for fact, start, _ in matches:
         if fact.startswith("when:"):

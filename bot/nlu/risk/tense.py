@@ -26,18 +26,20 @@ def words_of(text: str):
     return WORD.findall(text.lower().replace("\u2019", "'"))
 
 
+def _past(tokens) -> bool:
+    return any(t in PAST_WORDS or (t.endswith("ed") and t not in NOT_PAST) for t in tokens)
+
+
 def told_as_past(words: str) -> bool:
     """The words have a verb in the past tense ("self harmed", "took pills", "was raped")."""
-    tokens = words_of(words)
-    return any(t in PAST_WORDS or (t.endswith("ed") and t not in NOT_PAST) for t in tokens)
+    return _past(words_of(words))
 
 
 def told_in_the_past(sentence_text: str) -> bool:
     """A sentence of a story told after the event: a verb in the past tense, none in the present
     ("i talked him out of killing himself and when he did it, i felt like i failed")."""
     tokens = words_of(sentence_text)
-    return told_as_past(" ".join(tokens)) and not any(t in PRESENT_WORDS or t.endswith(("'m", "'re"))
-                                                      for t in tokens)
+    return _past(tokens) and not any(t in PRESENT_WORDS or t.endswith(("'m", "'re")) for t in tokens)
 
 
 def dated_in_the_past(sentence_text: str) -> bool:
