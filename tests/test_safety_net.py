@@ -194,6 +194,7 @@ ONE_SENTENCE_DANGER = [
     ("he sends men round to her flat", "sexual_abuse"),
     ("hes coming to hand them over in person", "meeting"),
     ("the man is coming to my school gates", "meeting"),
+    ("a man i dont know knows where i am right now", "meeting"),
 ]
 
 ONE_SENTENCE_NEAR_MISSES = [
@@ -221,6 +222,7 @@ ONE_SENTENCE_NEAR_MISSES = [
     "my mum makes me do stuff with my brother",
     "i'll give it to her in person",
     "my mum is coming to the school gates",
+    "my girlfriend wants an app so she knows where i am all the time",
 ]
 
 
