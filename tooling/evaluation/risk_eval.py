@@ -33,11 +33,11 @@ TRAINING_DIR = ROOT / "data" / "risk"
 # yet (docs/evaluation.md): `make eval` prints how far off it is.
 GOAL_URGENT_RECALL = 1.0
 GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
-# What `make eval` enforces today: no worse than measured last (recall 0.979, hard-negative false
-# alarms 0.095), less about one message's worth. Raise these as the step improves; never lower
+# What `make eval` enforces today: no worse than measured last (recall 0.986, hard-negative false
+# alarms 0.081), less about one message's worth. Raise these as the step improves; never lower
 # them to let a change through.
 URGENT_RECALL_MIN = 0.97
-HARD_NEGATIVE_FALSE_ALARMS_MAX = 0.10
+HARD_NEGATIVE_FALSE_ALARMS_MAX = 0.09
 # Not urgent, but looking alarming: where a keyword or topic rule would call 999.
 HARD_NEGATIVE_KINDS = ("figure_of_speech", "past_and_over", "worried_signs", "ordinary_distress",
                        "question_or_project", "topic_question", "report_content", "age_gap_not_urgent",
