@@ -101,7 +101,7 @@ class SafetyNetClassifier(GraphComponent):
             no_topic = topic_for(name) is None and name != result.intent
             rule_topic = bool(risk.topic) and topic_for(name) != topic_for(result.intent)
             guessed = not risk.topic and result.intent == reading.safety.intent \
-                and (intent or {}).get("confidence", 0.0) < NET_WORDS_TOPIC
+                and ((intent or {}).get("confidence") or 0.0) < NET_WORDS_TOPIC
             if result.urgent and result.intent and (no_topic or rule_topic or guessed):
                 # Urgent with no topic ("danger now"), a signed rule that knows the topic (an
                 # adult "boyfriend" of a 14-year-old is grooming, not relationship tips), or a
