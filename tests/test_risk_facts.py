@@ -103,7 +103,25 @@ NOT_AGES = [
     "last year 2 girls in my class",
     "we won 3 and 1, a big gap in the league",
     "my sons 18th birthday is on friday",  # an adult's birthday is not a child's age
+    "her 19 followers are all bots",
 ]
+
+
+@pytest.mark.parametrize("text,ages,romance", [
+    # an age right after its pronoun
+    ("me 15 him 22 is that weird", (15, 22), True),
+    ("me 14 him 19", (14, 19), False),
+    # asking whether the gap between a child under 16 and an adult is too big asks about a romance
+    ("im 14 and hes 19, is that too big a gap", (14, 19), True),
+    ("fourteen and 19 isnt that big a gap when ur a girl right", (14, 19), True),
+    # ... but not when the adult is family, or nobody is under 16
+    ("my brother is 19 and im 14, big age gap but we get on", (14, 19), False),
+    ("im 14 and my cousin is 20, weird age gap between us", (14, 20), False),
+    ("im 16 and hes 19, is that a big gap", (16, 19), False),
+])
+def test_ages_side_by_side_and_the_gap_between_them(text, ages, romance):
+    facts = read_facts(text)
+    assert (facts.writer_age, facts.other_age) == ages and facts.romance == romance
 
 
 @pytest.mark.parametrize("text", NOT_AGES)
@@ -369,6 +387,14 @@ def test_when(text, mark):
     ("she texted me on tuesday and said she wanted to die", {"recent"}),
     ("he said he would meet me on friday", {"soon"}),  # a future seen from the past
     ("im seeing him on friday", {"soon"}),
+    # "at the weekend", "after school" in a story only order it; not in text-speak's "were" (we're)
+    # meeting, nor looking ahead
+    ("we went to a party at the weekend and she sent me the video", set()),
+    ("after school i picked her up and we talked", set()),
+    ("me and my pal snuck out at the weekend at about 2am", set()),  # the "am" of 2am is not "i am"
+    ("were meeting him after school", {"soon"}),
+    ("he said he would come round at the weekend", {"soon"}),
+    ("im meeting him after school", {"soon"}),
     # "later" in a story only orders it
     ("the bullies were suspended later in the week", set()),
     ("he says hes coming later", {"soon"}),

@@ -44,6 +44,12 @@ NTH_WORDS = {"fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "ten
 BIRTHDAYS = {"birthday", "birthdays", "bday", "b-day", "bday's", "birthday's"}
 PAIRED = {"and", "&", "n", "vs", "an", "v"}  # "fourteen and 19", "me 14 him 19" is read by its pronouns
 GAP_WORDS = {"gap", "difference", "apart"}
+# "me 15 him 22": an age right after its pronoun, when nothing else follows it ("her 19 followers")
+OBJECT_PRONOUNS = {"me", "him", "her"}
+AFTER_PRONOUN_AGE = {"me", "him", "her", "and", "n", "is", "isnt", "its", "he", "she", "hes", "shes", "im", "i"}
+# Asking whether an age gap is too big is asking about a romance ("im 14 and hes 19, is that too big
+# a gap"), unless the older one is family ("my brother is 19 and im 14, big age gap but we get on").
+GAP_TALK = GAP_WORDS | {"weird", "wrong", "creepy", "legal", "illegal", "allowed"}
 WORD_CHAR = re.compile(r"\w")
 ENDS = {"and", "but", "so", "i", "im", "now", "or", "years", "yrs"}  # words that may follow "his 18"
 
@@ -184,6 +190,8 @@ class FactReader:
         if ages.get("other_age", 0) >= ADULT:
             ids.add("other:adult")
         if "other:partner" in ids:
+            ids.add("romance")
+        if self._gap_talk(doc, ages, ids):
             ids.add("romance")
         negated = [span for span in negated if not any(s <= span[0] and span[1] <= e for _, s, e in matches)]
         if negated:
@@ -344,6 +352,9 @@ class FactReader:
             context = "paren"
         elif before == "his" and k == i - 1 and (after >= n or not doc[after].is_alpha or doc[after].lower_ in ENDS):
             context = "his"  # "his 18 and i'm 15": "he's" as it is often typed
+        elif before in OBJECT_PRONOUNS and k == i - 1 and (after >= n or not doc[after].is_alpha
+                                                           or doc[after].lower_ in AFTER_PRONOUN_AGE):
+            context = "be"  # "me 15 him 22", "her 14 me 17": the age beside its pronoun
         elif 5 <= value <= 60 and self._paired(doc, i, end):
             context = "pair"
         else:
@@ -479,6 +490,15 @@ class FactReader:
             return "child_age"
         return "other_age"
 
+    @staticmethod
+    def _gap_talk(doc, ages: Dict[str, int], ids) -> bool:
+        """A child under 16 and an adult, not family, said side by side with a word about the gap
+        ("me 15 him 22 is that weird", "fourteen and 19 isnt that big a gap")."""
+        young = [a for a in (ages.get("writer_age"), ages.get("child_age")) if a is not None]
+        if not young or min(young) >= 16 or ages.get("other_age", 0) < ADULT or "other:family" in ids:
+            return False
+        return any(t.lower_ in GAP_TALK for t in doc) or "too old" in doc.text.lower()
+
     def _older_by(self, doc) -> Optional[Tuple[int, int, int]]:
         """"5 years older", "ten yrs older than me": (years, start, end)."""
         for i in range(len(doc)):
@@ -492,7 +512,10 @@ class FactReader:
 
 
 LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
-# Soon only when the sentence looks ahead: "on tuesday" and "later" also date a story.
+# Soon only when the sentence looks ahead: "on tuesday" and "later" also date a story, and so do
+# these ("we went to a party at the weekend", "after school i picked her up"): they only order it.
+ORDERS_A_STORY_TOLD_AS_PAST = {"at the weekend", "this weekend", "after school", "this afternoon", "this evening",
+                            "later today", "later on today"}
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
             "mon", "tues", "wed", "thurs", "fri", "sat", "sun"}
 
@@ -510,13 +533,15 @@ def _sentence_numbers(doc) -> List[int]:
 def _days_gone_by(doc, matches: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
     """"she texted me on tuesday", "the bullies were suspended later in the week": in a sentence
     told in the past, with no future seen from it, a day named is days ago (just happened: never
-    read as over), and "later" only orders the story. "he said he'd meet me on friday" stays soon."""
+    read as over), and "later", "at the weekend" or "after school" only order the story. "he said
+    he'd meet me on friday" and "we're meeting after school" stay soon."""
     sentence = _sentence_numbers(doc)
     out = []
     for fact, start, end in matches:
         words = [t.lower_ for t in doc[start:end]]
         ambiguous = fact == "when:soon" and (
-            (words[0] == "on" and words[-1] in WEEKDAYS) or words in (["later"], ["later", "on"]))
+            (words[0] == "on" and words[-1] in WEEKDAYS) or words in (["later"], ["later", "on"])
+            or " ".join(words) in ORDERS_A_STORY_TOLD_AS_PAST)
         if ambiguous:
             own = [i for i, n in enumerate(sentence) if n == sentence[start]]
             if tense.dated_in_the_past(doc[own[0]:own[-1] + 1].text):

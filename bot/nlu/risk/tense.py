@@ -8,7 +8,11 @@ belongs to a story told after the event).
 import re
 
 PAST_WORDS = {"took", "was", "were", "had", "did", "tried", "got", "went", "made", "sent", "paid", "met", "hit",
-              "cut", "od'd", "told", "said", "wrote", "swallowed", "overdosed"}
+              "cut", "od'd", "told", "said", "wrote", "swallowed", "overdosed",
+              # irregular pasts people tell stories in ("we snuck out", "she came round", "i found it")
+              "snuck", "came", "saw", "seen", "ran", "found", "gave", "spoke", "thought", "felt", "knew", "began",
+              "brought", "bought", "caught", "drove", "fell", "heard", "stole", "woke", "broke", "drank", "ate",
+              "threw", "sat", "slept", "stood", "lost", "left", "became", "forgot", "shook", "rang", "taught"}
 NOT_PAST = {"scared", "worried", "tired", "bored", "ashamed", "naked", "need", "bleed", "feed", "embarrassed",
             "depressed", "stressed", "obsessed", "isolated", "trapped", "locked", "shed", "bed"}
 # Words that put a sentence in the present: "i feel", "she's", "he keeps", "i want".
@@ -19,7 +23,7 @@ PRESENT_WORDS = {"am", "is", "are", "'m", "m", "'re", "re", "im", "keep", "keeps
 # A future seen from the past: "he said he'd meet me on friday", "we were going to go later".
 FUTURE_IN_PAST = {"would", "'d", "d", "wud", "gonna", "going", "planning", "planned", "arranged", "agreed",
                   "supposed", "meant", "due"}
-WORD = re.compile(r"[a-z']+")
+WORD = re.compile(r"(?<![0-9a-z'])[a-z']+")  # not the "am" of "2am"
 
 
 def words_of(text: str):
@@ -44,5 +48,8 @@ def told_in_the_past(sentence_text: str) -> bool:
 
 def dated_in_the_past(sentence_text: str) -> bool:
     """A sentence told in the past with no future seen from it: a day it names has gone by
-    ("she texted me on tuesday"), but not in "he said he'd come on tuesday"."""
-    return told_in_the_past(sentence_text) and not FUTURE_IN_PAST & set(words_of(sentence_text))
+    ("she texted me on tuesday"), but not in "he said he'd come on tuesday", nor in "were meeting
+    him on friday" (text-speak's "we're", or a plan told from the past: a meeting either way)."""
+    tokens = words_of(sentence_text)
+    progressive = any(a in ("were", "was") and b.endswith("ing") for a, b in zip(tokens, tokens[1:]))
+    return told_in_the_past(sentence_text) and not FUTURE_IN_PAST & set(tokens) and not progressive
