@@ -1,6 +1,7 @@
 """The insights counts as stored: only (school, ISO week, measure, value, n), nothing
 else; two years kept, deleted a whole month at a time; the periods a page may release."""
 import re
+import time
 from datetime import date, datetime, timezone
 
 import pytest
@@ -10,7 +11,7 @@ from bot.insights import periods
 from bot.insights.record import AGE_BANDS, AUDIENCES, RISKS, Summary, increments
 from bot.insights.recorder import Insights
 from bot.insights.schools import Schools, token_hash
-from bot.insights.store import SQLiteCounts, deletion_time
+from bot.insights.store import PRUNE_EVERY_SECONDS, SQLiteCounts, deletion_time
 
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
 ALLOWED_VALUES = {
@@ -87,7 +88,7 @@ def test_counts_older_than_two_years_are_deleted_a_whole_month_at_a_time(tmp_pat
 def test_adding_counts_prunes_old_months_by_itself(tmp_path):
     store = SQLiteCounts(tmp_path / "c.sqlite3")
     store.add("hillview", "2023-W10", increments(Summary(), False), today=date(2023, 3, 8))
-    store._pruned_at = 0.0  # as if an hour had passed
+    store._pruned_at = time.monotonic() - PRUNE_EVERY_SECONDS - 1  # as if an hour had passed
     store.add("hillview", "2026-W49", increments(Summary(), False), today=date(2026, 12, 2))
     assert {w for _, w, *_ in store.rows()[1:]} == {"2026-W49"}
 

@@ -54,7 +54,9 @@ class SQLiteCounts:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(self.SCHEMA)
-        self._pruned_at = 0.0
+        # None: never pruned by this process (monotonic time starts near 0 at boot, so 0.0 would
+        # read as "just now" on a machine up for less than an hour)
+        self._pruned_at: Optional[float] = None
 
     def add(self, school: str, week: str, counters: List[Counter], today: Optional[date] = None) -> None:
         rows = [(s, week, measure, value) for s in ({ALL_SCHOOLS, school} - {""}) for measure, value in counters]
@@ -68,7 +70,7 @@ class SQLiteCounts:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        if time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
+        if self._pruned_at is None or time.monotonic() - self._pruned_at > PRUNE_EVERY_SECONDS:
             self.prune(today or periods.thursday(week))
 
     def read(self, school: str, weeks: Iterable[str]) -> Counts:
