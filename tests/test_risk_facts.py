@@ -243,6 +243,8 @@ ACTS = [
     ("send more or else he says", "demand_images"),
     ("he wants more pics", "demand_images"),
     ("he keeps asking me to send pics", "demand_images"),
+    ("he wants me to take a pic of myself in the shower", "demand_images"),
+    ("he pushed me into the wall", "hit"),
     ("he'll send them to everyone in my year", "threat_to_share"),
     ("he said he'd leak them", "threat_to_share"),
     ("he's gonna show my friends", "threat_to_share"),
@@ -315,6 +317,8 @@ def test_acts(text, act):
     ("my boyfriend wants us both on find my friends", "controlling"),  # a first sign, not control in place
     ("my dad is outside, he's picking me up", "outside_now"),
     ("she is here now", "outside_now"),
+    ("older guys want me to take a parcel up to aberdeen on the train", "demand_images"),  # not a picture
+    ("my boyfriend keeps pushing me for photos", "hit"),  # pressure, not a push
 ])
 def test_not_acts(text, act):
     assert act not in read_facts(text).acts
