@@ -315,6 +315,7 @@ def test_acts(text, act):
     ("he messaged me in his car", "with_them_now"),
     ("my best friend almost killed herself", "suicide_death"),  # not a death
     ("my boyfriend wants us both on find my friends", "controlling"),  # a first sign, not control in place
+    ("my boyfriend wants to meet my parents at the weekend", "meeting_planned"),  # the family, not the child
     ("my dad is outside, he's picking me up", "outside_now"),
     ("she is here now", "outside_now"),
     ("older guys want me to take a parcel up to aberdeen on the train", "demand_images"),  # not a picture
@@ -416,6 +417,8 @@ def test_when_exactly(text, marks):
 MANNER = [
     ("my son keeps saying the maths exam is going to kill him", "figurative"),
     ("this homework will literally kill me", "figurative"),
+    ("my sister keeps stealing my clothes i swear ill murder her", "figurative"),
+    ("i could honestly kill my wee brother, he spent all my vbucks", "figurative"),
     ("what is sextortion", "question"),
     ("whats a groomer", "question"),
     ("is it illegal to send nudes", "question"),

@@ -150,6 +150,7 @@ NEGATED = [
 ]
 STILL_URGENT = [
     "i told him no but he wants to meet me tonight",
+    "a man from roblox wants to meet my son",  # only family words stop a meeting
     "i dont want to meet him on saturday but he says i have to",
     "i dont want to but hes picking me up after school",
     "i don't want to die but i cant keep going like this",
@@ -223,6 +224,8 @@ ONE_SENTENCE_NEAR_MISSES = [
     "i'll give it to her in person",
     "my mum is coming to the school gates",
     "my girlfriend wants an app so she knows where i am all the time",
+    "my boyfriend wants to meet my parents at the weekend",  # a boyfriend meeting the family
+    "hes going to meet my mum and dad on sunday",
 ]
 
 

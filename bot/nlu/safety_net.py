@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from bot import yaml_files
 
@@ -70,7 +70,7 @@ class SafetyNet:
         config = raw["categories"]
         self.order: List[str] = list(config)
         self.intents = {name: c.get("intent") for name, c in config.items()}
-        self.blockers = {name: set(c.get("not_followed_by") or []) for name, c in config.items()}
+        self.blockers = {name: blockers(c.get("not_followed_by")) for name, c in config.items()}
         self.negatable = {name for name, c in config.items() if c.get("negatable")}
         self.negation_far = {name for name, c in config.items() if c.get("negatable") == "far"}
         mentions = raw.get("mentions") or {}
@@ -96,8 +96,7 @@ class SafetyNet:
         for matcher in (self.phrases, self.lemmas, self.tokens):
             for match_id, start, end in matcher(doc):
                 name = self.nlp.vocab.strings[match_id]
-                following = doc[end].lower_ if end < len(doc) else ""
-                if following in self.blockers[name]:
+                if followed_by(doc, end, self.blockers[name]):
                     continue
                 if name in self.negatable and _negated(doc, start, far=name in self.negation_far):
                     continue
@@ -125,6 +124,16 @@ class SafetyNet:
         while last < len(doc) and doc[last].text not in SENTENCE_ENDS:
             last += 1
         return not any(t.lower_ in self.first_person for t in doc[first:last])
+
+
+def blockers(entries) -> FrozenSet[Tuple[str, ...]]:
+    """A `not_followed_by` list as word sequences: a word ("videos") or words ("my parents")."""
+    return frozenset(tuple(str(e).lower().split()) for e in entries or ())
+
+
+def followed_by(doc, end: int, words: FrozenSet[Tuple[str, ...]]) -> bool:
+    """The tokens from `end` on start with one of these word sequences."""
+    return any(tuple(t.lower_ for t in doc[end:end + len(w)]) == w for w in words)
 
 
 def _negated(doc, start: int, far: bool = False) -> bool:

@@ -25,7 +25,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 from bot import yaml_files
 from bot.domain.taxonomy import ADULT_AGE as ADULT
 from bot.nlu.risk import tense
-from bot.nlu.safety_net import NEGATION_BRIDGES, SENTENCE_ENDS, normalise, shared_safety_net
+from bot.nlu.safety_net import NEGATION_BRIDGES, SENTENCE_ENDS, blockers, followed_by, normalise, shared_safety_net
 
 FACTS_FILE = Path(__file__).with_name("facts.yml")
 CHILD_AGES = range(5, 26)  # the writer's or the child's
@@ -142,7 +142,7 @@ class FactReader:
         self.lemmas = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(self.nlp.vocab)
         self.not_after: Dict[str, set] = {}
-        self.not_before: Dict[str, set] = {}
+        self.not_before: Dict[str, FrozenSet[Tuple[str, ...]]] = {}  # word sequences that may not follow
         self.only_after: Dict[str, set] = {}  # kept only after one of these words (or a negation)
         for key, spec in config["facts"].items():
             spec = spec if isinstance(spec, dict) else {"phrases": spec}
@@ -157,7 +157,7 @@ class FactReader:
             if spec.get("patterns"):
                 self.tokens.add(key, spec["patterns"])
             self.not_after[key] = set(spec.get("not_after") or ())
-            self.not_before[key] = set(spec.get("not_before") or ())
+            self.not_before[key] = blockers(spec.get("not_before"))
             self.only_after[key] = set(spec.get("only_after") or ())
 
     def read(self, text: str, doc=None) -> Facts:
@@ -225,7 +225,7 @@ class FactReader:
             before = self._word_before(doc, start)
             if before is not None and doc[before].lower_ in self.not_after[key]:
                 continue
-            if end < len(doc) and doc[end].lower_ in self.not_before[key]:
+            if followed_by(doc, end, self.not_before[key]):
                 continue
             if self.only_after[key] and (before is None or doc[before].lower_ not in
                                          self.only_after[key] | self.words["negations"]):
