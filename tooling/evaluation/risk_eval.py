@@ -33,10 +33,10 @@ TRAINING_DIR = ROOT / "data" / "risk"
 # yet (docs/evaluation.md): `make eval` prints how far off it is.
 GOAL_URGENT_RECALL = 1.0
 GOAL_HARD_NEGATIVE_FALSE_ALARMS = 0.05
-# What `make eval` enforces today: no worse than measured last (recall 0.986, hard-negative false
-# alarms 0.081), less about one message's worth. Raise these as the step improves; never lower
-# them to let a change through.
-URGENT_RECALL_MIN = 0.97
+# What `make eval` enforces today: no worse than measured last (recall 0.993, hard-negative false
+# alarms 0.074-0.081 over retrains), less about one message's worth. Raise these as the step
+# improves; never lower them to let a change through.
+URGENT_RECALL_MIN = 0.98
 HARD_NEGATIVE_FALSE_ALARMS_MAX = 0.09
 # Not urgent, but looking alarming: where a keyword or topic rule would call 999.
 HARD_NEGATIVE_KINDS = ("figure_of_speech", "past_and_over", "worried_signs", "ordinary_distress",
