@@ -129,8 +129,18 @@ class Turn(Answer):
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         state = heard(tracker)
+        risk, facts = conversation_risk(tracker)
+        if urgent_only_with_the_conversation(risk):
+            return signpost_turn(dispatcher, tracker, state, "danger")
         send(dispatcher, self.reply(tracker, state))
-        return state_events(state)
+        return state_events(state) + [SlotSet("risk_facts", facts.as_dict())]
+
+
+def urgent_only_with_the_conversation(risk: Risk) -> bool:
+    """A signed rule holds only now that this message joins the earlier ones ("im 14 and i really
+    like this guy", then "hes 19, is that too big a gap?"): the emergency answer, whatever this
+    message alone would have been answered with (small talk, "which of these is closest?")."""
+    return risk.urgent and any(e.endswith("@conversation") for e in risk.evidence)
 
 
 def conversation_risk(tracker: Tracker) -> Tuple[Risk, Facts]:
@@ -225,6 +235,9 @@ class ActionRefine(Answer):
             ranking = tracker.latest_message.get("intent_ranking") or []
             likely = next((r["name"] for r in ranking if topic_for(r.get("name"))), None)
             return signpost_turn(dispatcher, tracker, state, likely or "danger")
+        risk, facts = conversation_risk(tracker)
+        if urgent_only_with_the_conversation(risk):
+            return signpost_turn(dispatcher, tracker, state, "danger")
         concern = concern_of(tracker)
         if concern:  # "im 15 and depressed": the concern, not "what is happening?"
             return signpost_turn(dispatcher, tracker, state, concern)
@@ -232,7 +245,7 @@ class ActionRefine(Answer):
         if state.writer in ADULT_AUDIENCES:
             reply.messages.insert(0, replies.message(content.audience_ack(state.writer)))
         send(dispatcher, keep_urgent(reply, state))
-        return state_events(state)
+        return state_events(state) + [SlotSet("risk_facts", facts.as_dict())]  # "i'll keep that in mind"
 
 
 class ActionAnswerQuestion(Answer):

@@ -114,10 +114,11 @@ NOT_AGES = [
     # asking whether the gap between a child under 16 and an adult is too big asks about a romance
     ("im 14 and hes 19, is that too big a gap", (14, 19), True),
     ("fourteen and 19 isnt that big a gap when ur a girl right", (14, 19), True),
-    # ... but not when the adult is family, or nobody is under 16
+    # ... but not when the adult is family
     ("my brother is 19 and im 14, big age gap but we get on", (14, 19), False),
     ("im 14 and my cousin is 20, weird age gap between us", (14, 20), False),
-    ("im 16 and hes 19, is that a big gap", (16, 19), False),
+    ("im 16 and hes 19, is that a big gap", (16, 19), True),  # a romance; 16 is the age of consent
+    ("hes 19, is that too big a gap", (None, 19), True),  # a child's age may come in another message
 ])
 def test_ages_side_by_side_and_the_gap_between_them(text, ages, romance):
     facts = read_facts(text)
@@ -267,13 +268,20 @@ ACTS = [
     ("my daughter hasn't come home", "missing"),
     ("she's been missing since friday", "missing"),
     ("i dont know where she is", "missing"),
+    ("my daughter went out at 4 to meet a friend from instagram and isnt back, phone off", "missing"),
     ("i took a load of paracetamol", "pills_taken"),
     ("i swallowed pills", "pills_taken"),
     ("ive taken 20 tablets", "pills_taken"),
     ("i overdosed", "pills_taken"),
+    ("i took the whole box, feeling kinda sleepy now", "pills_taken"),
+    ("ive had about 15 of my mums pills, what happens now", "pills_taken"),
+    ("i cant breathe and my heart is going mad after those pills", "pills_taken"),
+    ("i took 2 packets of paracetamol", "pills_taken"),
+    ("there's blood everywhere and i feel dizzy", "injured"),
     ("it won't stop bleeding", "injured"),
     ("i cut too deep", "injured"),
     ("i think i need stitches", "injured"),
+    ("i done it again, its deep this time n i cant get it to stop", "injured"),  # a cut told without its word
     ("i cut myself", "cut"),
     ("been cutting again", "cut"),
     ("i self harmed", "cut"),
@@ -306,9 +314,12 @@ def test_acts(text, act):
     ("we're going to shoot a video for media studies", "threatened"),
     ("my brother shot up about a foot this year", "threatened"),
     ("i took my meds this morning", "pills_taken"),
+    ("i took 2 paracetamol for my headache", "pills_taken"),  # a usual dose
+    ("i had 4 tablets left in the packet", "pills_taken"),
     ("my pal beat me at fifa", "hit"),
     ("im cutting my hair", "cut"),
     ("im missing school tomorrow", "missing"),
+    ("the teacher isnt back from her holiday till monday", "missing"),
     ("sometimes i want to run away", "missing"),
     ("bleeding hell", "injured"),
     ("i paid for the game", "paid"),

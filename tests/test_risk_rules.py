@@ -5,7 +5,7 @@ import pytest
 
 from bot.nlu.risk import rules
 from bot.nlu.risk.assess import IMMEDIATE, NONE, SERIOUS, Risk, Thresholds, assess, with_conversation
-from bot.nlu.risk.facts import Facts
+from bot.nlu.risk.facts import Facts, read_facts
 from bot.nlu.safety_net import SafetyResult
 
 pytestmark = pytest.mark.fast  # needs no trained model and no server (`make test-fast`)
@@ -217,6 +217,15 @@ def test_a_fact_from_earlier_in_the_conversation_completes_a_rule():
     risk, kept = with_conversation(now, earlier)
     assert risk.level == IMMEDIATE and "rule:with_them_now@conversation" in risk.evidence
     assert kept.child_age == 12 and "with_them_now" in kept.acts
+
+
+def test_an_age_gap_asked_about_after_the_age_was_given_is_the_age_gap_rule():
+    """"im 14 and i really like this guy", then "hes 19, is that too big a gap?"."""
+    earlier = read_facts("im 14 and i really like this guy")
+    now = read_facts("hes 19, is that too big a gap?")
+    assert not rules.hits(earlier) and not rules.hits(now)
+    risk, _ = with_conversation(assess(now, NO_NET, score=0.1, thresholds=T), earlier)
+    assert risk.level == SERIOUS and "rule:age_gap_under_16@conversation" in risk.evidence
 
 
 def test_the_conversation_does_not_count_an_old_rule_again_and_never_lowers():

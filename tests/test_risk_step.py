@@ -63,6 +63,19 @@ def test_a_later_message_completes_the_danger(chat):
     assert later["urgent"] is True and later["services"][0]["id"] == "emergency_999", later
 
 
+def test_facts_told_before_any_topic_are_kept_and_complete_the_danger(chat):
+    """The first message has no topic ("thanks, I'll keep that in mind"), the second alone is a
+    question the classifier cannot place; together they are a 14-year-old and a 19-year-old."""
+    first = chat("im 14 and i really like this guy")
+    assert first["urgent"] is False
+    later = chat("hes 19, is that too big a gap?", session_id=first["session_id"])
+    assert later["urgent"] is True and later["topic"] == "grooming", later
+    assert later["services"][0]["id"] == "emergency_999"
+    first = chat("im 14 and i really like this guy")
+    same_age = chat("hes 15, is that ok", session_id=first["session_id"])
+    assert same_age["urgent"] is False, same_age
+
+
 def test_unsure_asks_once_after_the_answer_never_before(chat):
     reply = chat("i feel like everything is too much lately and i dont know what to do anymore")
     asks = [m for m in reply["messages"] if m["text"] == "Are you safe right now?"]

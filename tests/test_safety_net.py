@@ -234,6 +234,7 @@ ONE_SENTENCE_NEAR_MISSES = [
 # and roof jumps done for a dare. Our own wordings, not the held-out texts.
 REVIEW_KINDS = [
     ("ive picked a date and i feel calmer now", "suicide_self_harm"),
+    ("done it again and its deeper this time", "suicide_self_harm"),  # a cut told without its word
     ("she put up a picture of the sea with 'last view' written on it", "suicide_self_harm"),
     ("someone in the server keeps posting about the day of the rope", "revenge_threat"),
     ("my cousin says hes going er one day and laughs", "revenge_threat"),

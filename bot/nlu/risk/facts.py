@@ -227,6 +227,8 @@ class FactReader:
                 continue
             if followed_by(doc, end, self.not_before[key]):
                 continue
+            if fact == "acts:pills_taken" and self._a_usual_dose(doc, start, end):
+                continue
             if self.only_after[key] and (before is None or doc[before].lower_ not in
                                          self.only_after[key] | self.words["negations"]):
                 continue
@@ -242,6 +244,14 @@ class FactReader:
         return [m for m in kept if not (m[0].startswith(("when:", "manner:")) and any(
             o[0] != m[0] and o[0].split(":")[0] == m[0].split(":")[0] and o[1] <= m[1] and m[2] <= o[2]
             and o[2] - o[1] > m[2] - m[1] for o in kept))], negated
+
+    def _a_usual_dose(self, doc, start: int, end: int) -> bool:
+        """"i took 2 paracetamol for my headache": one or two tablets, not two packets of them."""
+        words = [t.lower_ for t in doc[start:end]]
+        if CONTAINERS & set(words):
+            return False
+        numbers = [self._number(doc, i) for i in range(start, end)]
+        return any(n is not None and n[0] <= USUAL_DOSE for n in numbers)
 
     def _word_before(self, doc, start: int) -> Optional[int]:
         """The word before a phrase, over determiners: "not [my] boyfriend", "told [a] teacher"."""
@@ -492,10 +502,10 @@ class FactReader:
 
     @staticmethod
     def _gap_talk(doc, ages: Dict[str, int], ids) -> bool:
-        """A child under 16 and an adult, not family, said side by side with a word about the gap
-        ("me 15 him 22 is that weird", "fourteen and 19 isnt that big a gap")."""
-        young = [a for a in (ages.get("writer_age"), ages.get("child_age")) if a is not None]
-        if not young or min(young) >= 16 or ages.get("other_age", 0) < ADULT or "other:family" in ids:
+        """An adult, not family, with a word about the gap ("me 15 him 22 is that weird", "fourteen
+        and 19 isnt that big a gap", or "hes 19, is that too big a gap?" after "im 14" two messages
+        back: the conversation's ages complete the rule)."""
+        if ages.get("other_age", 0) < ADULT or "other:family" in ids:
             return False
         return any(t.lower_ in GAP_TALK for t in doc) or "too old" in doc.text.lower()
 
@@ -512,10 +522,13 @@ class FactReader:
 
 
 LIVE_MARKS = {"when:now", "when:soon", "when:recent", "when:present"}
+# Tablets taken as medicine: at most this many, and not packets or boxes of them.
+USUAL_DOSE = 2
+CONTAINERS = {"packet", "packets", "box", "boxes", "bottle", "bottles", "pack", "packs", "strip", "strips", "tub"}
 # Soon only when the sentence looks ahead: "on tuesday" and "later" also date a story, and so do
 # these ("we went to a party at the weekend", "after school i picked her up"): they only order it.
-ORDERS_A_STORY_TOLD_AS_PAST = {"at the weekend", "this weekend", "after school", "this afternoon", "this evening",
-                            "later today", "later on today"}
+ORDERS_A_STORY_TOLD_AS_PAST = {"at the weekend", "this weekend", "after school", "this afternoon",
+                               "this evening", "later today", "later on today"}
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
             "mon", "tues", "wed", "thurs", "fri", "sat", "sun"}
 
