@@ -20,6 +20,27 @@ def pressed_danger(tracker: Tracker) -> bool:
     return intent(tracker) == "danger" and "risk" not in tracker.latest_message
 
 
+# Below this confidence the classifier only guesses a topic (as bot/nlu/safety_component.py's
+# NET_WORDS_TOPIC reads it; the action server does not import the NLU components).
+GUESS_CONFIDENCE = 0.3
+
+
+def guessed_topic(tracker: Tracker) -> bool:
+    """This urgent message's topic is the classifier's guess: nothing else named it (no signed rule
+    knows it, no safety-net words), and its own confidence in it is low ("i think my son is with him
+    now": urgent by the model, self-harm at 0.07). The conversation's topic knows better."""
+    latest = tracker.latest_message
+    chosen = latest.get("intent") or {}
+    if chosen.get("overridden_by") != "risk":
+        return False
+    judged = risk(tracker)
+    if judged.topic or any(e.startswith("net:") for e in judged.evidence):
+        return False
+    own = next((r.get("confidence") or 0.0 for r in latest.get("intent_ranking") or []
+                if r.get("name") == chosen.get("name")), 0.0)
+    return own < GUESS_CONFIDENCE
+
+
 def safety_urgent(tracker: Tracker) -> bool:
     """Whether the risk step found this message urgent (its verdict is `safety.urgent`)."""
     return bool((tracker.latest_message.get("safety") or {}).get("urgent")) or pressed_danger(tracker)

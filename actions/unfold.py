@@ -166,7 +166,7 @@ def signpost_turn(dispatcher: CollectingDispatcher, tracker: Tracker, state: Sta
         # summer", "i'm 20 and he wants to meet"): the cue does not undo that judgement.
         escalation = None
     intent, escalation_urgent, escalation_danger = escalated(state, intent, escalation, safety_urgent)
-    if safety_urgent and state.intent and topic_for(intent) is None:
+    if safety_urgent and state.intent and (topic_for(intent) is None or tracker_state.guessed_topic(tracker)):
         intent = keep_topic(state.intent, intent)  # "danger" in a chat about grooming stays grooming
     if topic_for(intent) == "bullying" and position_of_trust(tracker, cues):
         intent = "grooming"  # a coach or teacher privately messaging a pupil is not bullying

@@ -63,6 +63,13 @@ def test_a_later_message_completes_the_danger(chat):
     assert later["urgent"] is True and later["services"][0]["id"] == "emergency_999", later
 
 
+def test_an_urgent_follow_up_whose_topic_is_a_guess_keeps_the_conversations_topic(chat):
+    first = chat("my son (12) has been talking to a grown man on fortnite who buys him skins", audience="parent")
+    later = chat("i think my son is with him now", session_id=first["session_id"])
+    assert later["urgent"] is True and later["topic"] == "grooming", later
+    assert later["services"][0]["id"] == "emergency_999"
+
+
 def test_facts_told_before_any_topic_are_kept_and_complete_the_danger(chat):
     """The first message has no topic ("thanks, I'll keep that in mind"), the second alone is a
     question the classifier cannot place; together they are a 14-year-old and a 19-year-old."""
