@@ -3,6 +3,7 @@ from typing import Dict, Optional
 
 from rasa_sdk import Tracker
 
+from bot.domain.uncertainty import GUESSED_TOPIC
 from bot.nlu.risk.assess import Risk
 
 
@@ -20,11 +21,6 @@ def pressed_danger(tracker: Tracker) -> bool:
     return intent(tracker) == "danger" and "risk" not in tracker.latest_message
 
 
-# Below this confidence the classifier only guesses a topic (as bot/nlu/safety_component.py's
-# NET_WORDS_TOPIC reads it; the action server does not import the NLU components).
-GUESS_CONFIDENCE = 0.3
-
-
 def guessed_topic(tracker: Tracker) -> bool:
     """This urgent message's topic is the classifier's guess: nothing else named it (no signed rule
     knows it, no safety-net words), and its own confidence in it is low ("i think my son is with him
@@ -38,7 +34,7 @@ def guessed_topic(tracker: Tracker) -> bool:
         return False
     own = next((r.get("confidence") or 0.0 for r in latest.get("intent_ranking") or []
                 if r.get("name") == chosen.get("name")), 0.0)
-    return own < GUESS_CONFIDENCE
+    return own < GUESSED_TOPIC
 
 
 def safety_urgent(tracker: Tracker) -> bool:

@@ -40,6 +40,7 @@ from bot.nlu.risk.assess import Risk
 from bot.nlu.risk_component import RISK_KEY
 from bot.nlu.sentence_risk import RISK_KEY as SENTENCE_RISK_KEY, second_concern
 from bot.domain.taxonomy import topic_for
+from bot.domain.uncertainty import GUESSED_TOPIC
 
 SAFETY_KEY = "safety"
 CUES_KEY = "cues"
@@ -53,11 +54,8 @@ SURE_TOPIC = 0.7
 # details refine the current answer ("she's 14"); above, the message is about that topic
 # ("im 14 and talking to a 19 year old": grooming).
 DETAIL_TOPIC = 0.35
-# Below this the classifier is guessing the topic of an urgent message, and the safety net's
-# own words know it better ("a boy in my year says he'll stab me at the bus stop" is
-# bullying, not the self-harm the classifier half-heard). Measured on the held-out, long-form,
-# red-team and real development sets: more topics right than wrong from 0.2 to 0.3, not above.
-NET_WORDS_TOPIC = 0.3
+# Below this the classifier is guessing the topic of an urgent message (bot/domain/uncertainty.py).
+NET_WORDS_TOPIC = GUESSED_TOPIC
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
